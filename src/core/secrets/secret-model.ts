@@ -1,0 +1,100 @@
+/** Domain shapes of secrets and versions. Times are epoch microseconds. */
+
+export const SECRET_TYPES = [
+  'opaque',
+  'certificate',
+  'key_value',
+  'basic_credentials',
+  'database_credentials',
+  'ssh_key',
+] as const;
+export type SecretType = (typeof SECRET_TYPES)[number];
+
+export const VERSION_STATUSES = ['enabled', 'disabled', 'deleted', 'scheduled_for_deletion'] as const;
+export type VersionStatus = (typeof VERSION_STATUSES)[number];
+
+export type EphemeralAction = 'delete' | 'disable';
+
+export interface EphemeralPolicy {
+  timeToLiveSeconds: number | null;
+  expiresOnceAccessed: boolean | null;
+  action: EphemeralAction;
+}
+
+/** The expiry a version took from its secret's policy when it was created or re-enabled. */
+export interface EphemeralProperties {
+  expiresAt: number | null;
+  expiresOnceAccessed: boolean | null;
+  action: EphemeralAction;
+}
+
+export interface Secret {
+  id: string;
+  region: string;
+  organizationId: string;
+  projectId: string;
+  name: string;
+  path: string;
+  type: SecretType;
+  description: string;
+  tags: string[];
+  protected: boolean;
+  ephemeralPolicy: EphemeralPolicy | null;
+  usedBy: string[];
+  keyId: string | null;
+  versionCount: number;
+  createdAt: number;
+  updatedAt: number;
+  deletionRequestedAt: number | null;
+}
+
+export interface SecretVersion {
+  secretId: string;
+  revision: number;
+  status: VersionStatus;
+  description: string;
+  createdAt: number;
+  updatedAt: number;
+  deletedAt: number | null;
+  deletionRequestedAt: number | null;
+  /** What `restore` puts back after a scheduled deletion. */
+  statusBeforeDeletion: VersionStatus | null;
+  ephemeral: EphemeralProperties | null;
+  dataCrc32: number | null;
+}
+
+/**
+ * A version's payload as stored: the data key wrapped by the key-encryption key,
+ * and the payload encrypted by the data key. Both are opaque bytes to storage.
+ */
+export interface SealedPayload {
+  dekId: string;
+  kekId: string;
+  wrappedDek: Uint8Array;
+  ciphertext: Uint8Array;
+}
+
+/** `latest` is the highest revision whatever its status; `latest_enabled` the highest enabled one. */
+export type RevisionSelector = number | 'latest' | 'latest_enabled';
+
+export type SecretOrder =
+  | 'name_asc'
+  | 'name_desc'
+  | 'created_at_asc'
+  | 'created_at_desc'
+  | 'updated_at_asc'
+  | 'updated_at_desc';
+
+export interface SecretFilter {
+  region: string;
+  organizationId: string;
+  projectId: string | null;
+  name: string | null;
+  path: string | null;
+  /** Secrets under this folder at any depth (used by browse). */
+  pathPrefix: string | null;
+  tags: string[];
+  type: SecretType | null;
+  ephemeral: boolean | null;
+  scheduledForDeletion: boolean | null;
+}

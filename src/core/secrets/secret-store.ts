@@ -1,0 +1,80 @@
+import type { Page, PageRequest } from '../../shared/paging.js';
+import type {
+  RevisionSelector,
+  SealedPayload,
+  Secret,
+  SecretFilter,
+  SecretOrder,
+  SecretVersion,
+  VersionStatus,
+} from './secret-model.js';
+
+/** What `appendVersion` asks the builder for, once the revision number is reserved. */
+export interface VersionPlan {
+  version: SecretVersion;
+  sealed: SealedPayload;
+  /** Disable the previous latest version in the same transaction, if it is enabled. */
+  disablePrevious: boolean;
+}
+
+export interface VersionWithPayload {
+  secret: Secret;
+  version: SecretVersion;
+  sealed: SealedPayload | null;
+}
+
+/**
+ * Persistence of secrets and versions. Storage is untrusted: payloads reach it only
+ * sealed. Every method is atomic; the `mutate`/`build` callbacks run inside the
+ * adapter's transaction with the rows locked, must be synchronous, and may throw an
+ * AppError to abort with nothing written. Concurrency is the database's job: two
+ * processes on one database must never lose a write or reuse a revision.
+ */
+export interface SecretStore {
+  /** Throws `already_exists` when an active secret has the same region, project, path and name. */
+  insertSecret(secret: Secret): Promise<void>;
+  getSecret(region: string, id: string): Promise<Secret | null>;
+  /** The active (not scheduled for deletion) secret at that exact path and name. */
+  findActiveSecretByPath(region: string, projectId: string, path: string, name: string): Promise<Secret | null>;
+  listSecrets(filter: SecretFilter, order: SecretOrder, page: PageRequest): Promise<Page<Secret>>;
+  /** Every secret matching the filter, unpaged; browse folds them into folders. */
+  listAllSecrets(filter: SecretFilter): Promise<Secret[]>;
+  /**
+   * Read-modify-write of a secret and (optionally) its versions. `mutate` returns the
+   * new secret and the versions it changed. Throws `not_found` if the secret is gone.
+   */
+  updateSecret(
+    region: string,
+    id: string,
+    mutate: (secret: Secret, versions: () => SecretVersion[]) => { secret: Secret; versions?: SecretVersion[] },
+    options?: { loadVersions?: boolean },
+  ): Promise<Secret>;
+  /** Removes a secret, its versions and their payloads for good. */
+  purgeSecret(id: string): Promise<void>;
+  /** Reserves the next revision (gapless, unique) and stores the version the builder makes. */
+  appendVersion(
+    region: string,
+    secretId: string,
+    build: (secret: Secret, revision: number) => VersionPlan,
+  ): Promise<{ secret: Secret; version: SecretVersion }>;
+  getVersion(secretId: string, selector: RevisionSelector): Promise<SecretVersion | null>;
+  /** The secret, the selected version and its sealed payload in one read (the hot path). */
+  readVersionWithPayload(region: string, secretId: string, selector: RevisionSelector): Promise<VersionWithPayload | null>;
+  /** Read-modify-write of one version; throws `not_found` if it does not exist. */
+  updateVersion(
+    secretId: string,
+    revision: number,
+    mutate: (version: SecretVersion, secret: Secret) => SecretVersion,
+  ): Promise<SecretVersion>;
+  /** Drops a version's payload for good and records it as deleted. */
+  erasePayload(secretId: string, revision: number, deletedAt: number): Promise<void>;
+  listVersions(secretId: string, statuses: VersionStatus[], page: PageRequest): Promise<Page<SecretVersion>>;
+  listTags(region: string, organizationId: string, projectId: string | null, page: PageRequest): Promise<Page<string>>;
+  listTypes(region: string, organizationId: string, projectId: string | null, page: PageRequest): Promise<Page<string>>;
+  /** Secrets whose scheduled deletion began at or before `cutoff`. */
+  findSecretsDueForPurge(cutoff: number, limit: number): Promise<string[]>;
+  /** Versions scheduled for deletion at or before `cutoff`, still holding a payload. */
+  findVersionsDueForPurge(cutoff: number, limit: number): Promise<{ secretId: string; revision: number }[]>;
+  /** Enabled versions whose ephemeral expiry is at or before `now`. */
+  findExpiredVersions(now: number, limit: number): Promise<{ secretId: string; region: string; revision: number }[]>;
+}
