@@ -63,6 +63,11 @@ export interface SecretVersion {
   dataCrc32: number | null;
 }
 
+/** A version as callers see it: `latest` is true only for the highest revision, whatever its status. */
+export interface VersionView extends SecretVersion {
+  latest: boolean;
+}
+
 /**
  * A version's payload as stored: the data key wrapped by the key-encryption key,
  * and the payload encrypted by the data key. Both are opaque bytes to storage.

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { ConfigError, loadConfig } from '../../config/config.js';
+import { startServer } from '../../main.js';
+
+/** `coffer serve`: the one command that touches the store directly. */
+export const registerServe = (program: Command): void => {
+  program
+    .command('serve')
+    .description('start the Coffer server (SQLite in ./.coffer unless told otherwise)')
+    .option('--listen <host:port>', 'address to listen on [env COFFER_LISTEN, default 127.0.0.1:8200]')
+    .option('--data-dir <dir>', 'folder for the SQLite store and root key [env COFFER_DATA_DIR, default ./.coffer]')
+    .option('--storage <engine>', 'sqlite or postgres [env COFFER_STORAGE, default sqlite]')
+    .option('--postgres-url <url>', 'PostgreSQL URL when --storage postgres [env COFFER_POSTGRES_URL]')
+    .action(async (options: { listen?: string; dataDir?: string; storage?: string; postgresUrl?: string }) => {
+      let config;
+      try {
+        config = loadConfig(process.env, options);
+      } catch (error) {
+        if (error instanceof ConfigError) {
+          console.error(error.message);
+          process.exit(2);
+        }
+        throw error;
+      }
+      const server = await startServer(config);
+      const shutdown = (signal: string) => {
+        console.log(`${signal} received: draining requests and closing the store`);
+        server.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error('shutdown failed', error);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+};

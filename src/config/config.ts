@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Every default in one place, so that what Coffer does without configuration is visible. */
+export const defaults = {
+  listen: '127.0.0.1:8200',
+  dataDir: './.coffer',
+  storage: 'sqlite',
+  regions: 'fr-par,nl-ams,pl-waw',
+  deletionRetentionSeconds: 7 * 24 * 3600,
+  maintenanceIntervalSeconds: 60,
+  postgresPoolSize: 10,
+  logLevel: 'info',
+} as const;
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+
+const listenSchema = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port')
+  .transform((value) => {
+    const split = value.lastIndexOf(':');
+    return { host: value.slice(0, split).replace(/^\[|\]$/g, ''), port: Number(value.slice(split + 1)) };
+  });
+
+const configSchema = z
+  .object({
+    listen: listenSchema.describe('address the HTTP server binds, host:port'),
+    dataDir: z.string().min(1).describe('folder for the SQLite file and the root key file'),
+    storage: z.enum(['sqlite', 'postgres']).describe('storage engine'),
+    postgresUrl: z.string().optional().describe('PostgreSQL connection URL, when storage is postgres'),
+    postgresPoolSize: z.coerce.number().int().min(1).max(200),
+    regions: z
+      .string()
+      .transform((value) => value.split(',').map((region) => region.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[a-z]{2}-[a-z0-9]{2,8}$/, 'regions look like fr-par')).min(1)),
+    rootKey: z.string().optional().describe('base64 root key; otherwise <dataDir>/root.key is used'),
+    rootAccessKey: z.string().regex(/^SCW[A-Z0-9]{17}$/, 'must be SCW followed by 17 upper-case letters or digits').optional(),
+    rootSecretKey: uuid.optional(),
+    defaultProjectId: uuid.optional(),
+    organizationId: uuid.optional(),
+    deletionRetentionSeconds: z.coerce.number().min(0),
+    maintenanceIntervalSeconds: z.coerce.number().positive(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  })
+  .refine((config) => config.storage !== 'postgres' || Boolean(config.postgresUrl), {
+    message: 'storage=postgres needs --postgres-url or COFFER_POSTGRES_URL',
+    path: ['postgresUrl'],
+  })
+  .refine((config) => Boolean(config.rootAccessKey) === Boolean(config.rootSecretKey), {
+    message: 'COFFER_ROOT_ACCESS_KEY and COFFER_ROOT_SECRET_KEY go together',
+    path: ['rootAccessKey'],
+  });
+
+export type Config = Readonly<z.output<typeof configSchema> & { dataDir: string }>;
+
+/** Flags given on the command line; they win over the environment. */
+export interface ServeFlags {
+  listen?: string | undefined;
+  dataDir?: string | undefined;
+  storage?: string | undefined;
+  postgresUrl?: string | undefined;
+}
+
+const ENV_NAMES = {
+  listen: 'COFFER_LISTEN',
+  dataDir: 'COFFER_DATA_DIR',
+  storage: 'COFFER_STORAGE',
+  postgresUrl: 'COFFER_POSTGRES_URL',
+  postgresPoolSize: 'COFFER_POSTGRES_POOL_SIZE',
+  regions: 'COFFER_REGIONS',
+  rootKey: 'COFFER_ROOT_KEY',
+  rootAccessKey: 'COFFER_ROOT_ACCESS_KEY',
+  rootSecretKey: 'COFFER_ROOT_SECRET_KEY',
+  defaultProjectId: 'COFFER_DEFAULT_PROJECT_ID',
+  organizationId: 'COFFER_ORGANIZATION_ID',
+  deletionRetentionSeconds: 'COFFER_DELETION_RETENTION_SECONDS',
+  maintenanceIntervalSeconds: 'COFFER_MAINTENANCE_INTERVAL_SECONDS',
+  logLevel: 'COFFER_LOG_LEVEL',
+} as const;
+
+export class ConfigError extends Error {}
+
+/** Builds the configuration: flags, then environment, then defaults. Pure apart from `resolve`. */
+export const loadConfig = (env: NodeJS.ProcessEnv, flags: ServeFlags = {}): Config => {
+  const fromEnv = Object.fromEntries(
+    Object.entries(ENV_NAMES)
+      .map(([key, name]) => [key, env[name] === '' ? undefined : env[name]])
+      .filter(([, value]) => value !== undefined),
+  );
+  const fromFlags = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
+  const parsed = configSchema.safeParse({ ...defaults, ...fromEnv, ...fromFlags });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      const name = key in ENV_NAMES ? ENV_NAMES[key as keyof typeof ENV_NAMES] : key;
+      return `  ${name}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  }
+  return Object.freeze({ ...parsed.data, dataDir: resolve(parsed.data.dataDir) });
+};

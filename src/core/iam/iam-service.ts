@@ -1,0 +1,155 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
+import { isAccessKey, isUuid, newId } from '../../shared/ids.js';
+import type { Action, Actor, ApiKeyRecord, Project, ResourceRef } from './iam-model.js';
+import type { IamStore } from './iam-store.js';
+
+export interface IamServiceDeps {
+  store: IamStore;
+  clock: Clock;
+}
+
+export interface BootstrapRequest {
+  organizationId?: string;
+  projectId?: string;
+  accessKey?: string;
+  secretKey?: string;
+}
+
+export interface BootstrapResult {
+  created: boolean;
+  organizationId?: string;
+  projectId?: string;
+  /** Present only when Coffer generated the key: the caller prints it once. */
+  generatedCredentials?: { accessKey: string; secretKey: string };
+}
+
+const ACCESS_KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const AUTH_CACHE_MS = 30_000;
+
+/** API secret keys are random UUIDs, so a fast hash is enough; a slow KDF adds nothing. */
+export const hashSecretKey = (secretKey: string): Buffer =>
+  createHash('sha256').update(`coffer/api-key/v1\u0000${secretKey.toLowerCase()}`).digest();
+
+const generateAccessKey = (): string => {
+  const bytes = new Uint8Array(17);
+  crypto.getRandomValues(bytes);
+  return `SCW${Array.from(bytes, (byte) => ACCESS_KEY_ALPHABET[byte % ACCESS_KEY_ALPHABET.length]).join('')}`;
+};
+
+const denied = (reason: 'invalid_argument' | 'not_found' | 'expired', message: string): AppError =>
+  new AppError('unauthenticated', message, { authReason: reason });
+
+/** Authentication of API keys and the one `authorize(actor, action, resource)` seam. */
+export const createIamService = ({ store, clock }: IamServiceDeps) => {
+  const cache = new Map<string, { record: ApiKeyRecord; until: number }>();
+
+  const lookup = async (hash: Buffer): Promise<ApiKeyRecord | null> => {
+    const cacheKey = hash.toString('base64');
+    const hit = cache.get(cacheKey);
+    if (hit && hit.until > Date.now()) {
+      return hit.record;
+    }
+    const record = await store.findApiKeyBySecretHash(hash);
+    if (record) {
+      cache.set(cacheKey, { record, until: Date.now() + AUTH_CACHE_MS });
+    }
+    return record;
+  };
+
+  return {
+    /** Creates the organization, default project and admin key on the first start of a store. */
+    async bootstrap(request: BootstrapRequest): Promise<BootstrapResult> {
+      const now = clock.nowMicros();
+      const organizationId = request.organizationId ?? newId();
+      const projectId = request.projectId ?? newId();
+      const generated = !request.accessKey || !request.secretKey;
+      const accessKey = request.accessKey ?? generateAccessKey();
+      const secretKey = request.secretKey ?? randomUUID();
+      if (!isAccessKey(accessKey) || !isUuid(secretKey)) {
+        throw new AppError('invalid_argument', 'root access key must be SCW + 17 upper-case letters or digits, and the secret key a UUID');
+      }
+      const project: Project = {
+        id: projectId,
+        organizationId,
+        name: 'default',
+        description: 'Created when the store was first opened',
+        createdAt: now,
+        updatedAt: now,
+      };
+      const created = await store.bootstrap(
+        { id: organizationId, name: 'default', createdAt: now },
+        project,
+        {
+          accessKey,
+          secretKeyHash: hashSecretKey(secretKey),
+          organizationId,
+          defaultProjectId: projectId,
+          description: 'bootstrap administrator',
+          role: 'admin',
+          createdAt: now,
+          expiresAt: null,
+        },
+      );
+      if (!created) {
+        return { created };
+      }
+      return { created, organizationId, projectId, ...(generated ? { generatedCredentials: { accessKey, secretKey } } : {}) };
+    },
+
+    /** Turns a secret key from a request header into an Actor, or throws `unauthenticated`. */
+    async authenticate(secretKey: string | undefined): Promise<Actor> {
+      if (!secretKey) {
+        throw denied('invalid_argument', 'no API secret key was given');
+      }
+      if (!isUuid(secretKey)) {
+        throw denied('invalid_argument', 'the API secret key is not a UUID');
+      }
+      const hash = hashSecretKey(secretKey);
+      const record = await lookup(hash);
+      // The lookup is by hash; the comparison is still constant-time so that the
+      // index lookup is the only thing an attacker can time.
+      if (!record || !timingSafeEqual(Buffer.from(record.secretKeyHash), hash)) {
+        throw denied('not_found', 'the API key does not exist');
+      }
+      if (record.expiresAt !== null && record.expiresAt <= clock.nowMicros()) {
+        throw denied('expired', 'the API key has expired');
+      }
+      return {
+        kind: 'api_key',
+        accessKey: record.accessKey,
+        organizationId: record.organizationId,
+        defaultProjectId: record.defaultProjectId,
+        role: record.role,
+      };
+    },
+
+    /**
+     * The single authorization seam every request goes through. Today only the admin
+     * role exists, which holds every permission within its own organization.
+     */
+    authorize(actor: Actor, action: Action, resource: ResourceRef): void {
+      if (resource.organizationId !== actor.organizationId) {
+        throw new AppError('permission_denied', 'insufficient permissions', { action, resource: resource.secretId ? 'secret' : 'project' });
+      }
+      if (actor.role !== 'admin') {
+        throw new AppError('permission_denied', 'insufficient permissions', { action });
+      }
+    },
+
+    listProjects: (actor: Actor): Promise<Project[]> => store.listProjects(actor.organizationId),
+
+    /** Resolves a project id given by a caller (empty means the key's default project). */
+    async resolveProject(actor: Actor, projectId: string | null | undefined): Promise<Project> {
+      const id = projectId ? projectId : actor.defaultProjectId;
+      const project = await store.getProject(id);
+      if (!project || project.organizationId !== actor.organizationId) {
+        throw new AppError('permission_denied', 'insufficient permissions', { action: 'read', resource: 'project' });
+      }
+      return project;
+    },
+  };
+};
+
+export type IamService = ReturnType<typeof createIamService>;

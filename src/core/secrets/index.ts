@@ -1,0 +1,13 @@
+export { createSecretService } from './secret-service.js';
+export type { SecretService, CreateSecretInput, UpdateSecretInput, ListSecretsInput } from './secret-service.js';
+export { createVersionService } from './version-service.js';
+export type { VersionService, CreateVersionInput, UpdateVersionInput } from './version-service.js';
+export { createAccessService } from './access-service.js';
+export type { AccessService, AccessedVersion } from './access-service.js';
+export { createBrowseService } from './browse-service.js';
+export type { BrowseService, BrowseItem, BrowseInput } from './browse-service.js';
+export { createMaintenance } from './maintenance.js';
+export type { Maintenance } from './maintenance.js';
+export { MAX_PAYLOAD_BYTES } from './payload-rules.js';
+export * from './secret-model.js';
+export type { SecretStore, VersionPlan, VersionWithPayload } from './secret-store.js';

@@ -1,0 +1,104 @@
+import { AppError, type FieldProblem } from '../../shared/errors.js';
+import { matchesCrc32 } from '../../shared/crc32.js';
+import type { SecretType } from './secret-model.js';
+
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+type JsonKind = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'null';
+
+const kindOf = (value: unknown): JsonKind => {
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return 'array';
+  }
+  const kind = typeof value;
+  return kind === 'string' || kind === 'number' || kind === 'boolean' ? kind : 'object';
+};
+
+/** One line per problem, in the `- <field>: <description>` form Scaleway's validator writes. */
+const dataError = (lines: string[]): AppError => {
+  const problem: FieldProblem = {
+    field: 'data',
+    reason: 'format',
+    message: lines.map((line) => `- ${line}\n`).join(''),
+  };
+  return new AppError('invalid_argument', 'data does not match the secret type', { problems: [problem] });
+};
+
+const parseObject = (type: SecretType, bytes: Uint8Array): Record<string, unknown> => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw dataError([`(root): Invalid JSON. A secret of type ${type} holds a JSON object`]);
+  }
+  if (kindOf(parsed) !== 'object') {
+    throw dataError([`(root): Invalid type. Expected: object, given: ${kindOf(parsed)}`]);
+  }
+  return parsed as Record<string, unknown>;
+};
+
+const requireStrings = (object: Record<string, unknown>, keys: readonly string[]): string[] =>
+  keys.flatMap((key) => {
+    if (!(key in object)) {
+      return [`(root): ${key} is required`];
+    }
+    const kind = kindOf(object[key]);
+    return kind === 'string' ? [] : [`${key}: Invalid type. Expected: string, given: ${kind}`];
+  });
+
+const DATABASE_ENGINES = new Set(['postgres', 'mysql', 'other']);
+
+const validators: Record<SecretType, (bytes: Uint8Array) => string[]> = {
+  opaque: () => [],
+  certificate: (bytes) => {
+    const text = Buffer.from(bytes).toString('utf8');
+    const block = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g;
+    const rest = text.replace(block, '').trim();
+    if (!block.test(text) || rest.length > 0) {
+      return ['(root): a certificate secret holds one or more concatenated PEM blocks'];
+    }
+    return [];
+  },
+  key_value: (bytes) =>
+    Object.entries(parseObject('key_value', bytes)).flatMap(([key, value]) => {
+      const kind = kindOf(value);
+      return kind === 'string' || kind === 'number' || kind === 'boolean'
+        ? []
+        : [`${key}: Invalid type. Expected: string, given: ${kind}`];
+    }),
+  basic_credentials: (bytes) => requireStrings(parseObject('basic_credentials', bytes), ['username', 'password']),
+  database_credentials: (bytes) => {
+    const object = parseObject('database_credentials', bytes);
+    const problems = requireStrings(object, ['engine', 'username', 'password', 'host', 'dbname', 'port']);
+    const { engine, port } = object;
+    if (typeof engine === 'string' && !DATABASE_ENGINES.has(engine)) {
+      problems.push('engine: must be one of postgres, mysql, other');
+    }
+    if (typeof port === 'string' && (!/^[0-9]+$/.test(port) || Number(port) > 65535)) {
+      problems.push('port: must be a decimal port number from 0 to 65535, written as a string');
+    }
+    return problems;
+  },
+  ssh_key: (bytes) => requireStrings(parseObject('ssh_key', bytes), ['ssh_private_key']),
+};
+
+/** Checks size, checksum and shape of a version's payload before anything is written. */
+export const validatePayload = (type: SecretType, bytes: Uint8Array, crc32: number | null): void => {
+  if (bytes.length > MAX_PAYLOAD_BYTES) {
+    throw new AppError('invalid_argument', 'data is too large', {
+      problems: [{ field: 'data', reason: 'constraint', message: `the payload is ${bytes.length} bytes; the limit is 65536 bytes (64 KiB)` }],
+    });
+  }
+  if (crc32 !== null && !matchesCrc32(bytes, crc32)) {
+    throw new AppError('invalid_argument', 'data_crc32 does not match data', {
+      problems: [{ field: 'data_crc32', reason: 'constraint', message: 'data_crc32 is not the CRC-32 of the decoded data' }],
+    });
+  }
+  const problems = validators[type](bytes);
+  if (problems.length > 0) {
+    throw dataError(problems);
+  }
+};

@@ -1,0 +1,67 @@
+import { invalidField } from '../../shared/errors.js';
+
+/**
+ * Naming rules for secrets. Scaleway documents paths as `/`-separated segments of
+ * alphanumerics, `.`, `_` and `-`; names follow the same alphabet and never hold `/`.
+ */
+const SEGMENT = /^[A-Za-z0-9._-]{1,255}$/;
+const MAX_PATH_LENGTH = 1024;
+const MAX_DESCRIPTION_LENGTH = 1024;
+const MAX_TAGS = 64;
+const MAX_TAG_LENGTH = 255;
+
+/** Normalizes a path: leading `/` required, trailing `/` dropped, `//` collapsed. */
+export const normalizePath = (raw: string | null | undefined, field = 'path'): string => {
+  if (raw === null || raw === undefined || raw === '') {
+    return '/';
+  }
+  if (!raw.startsWith('/')) {
+    throw invalidField(field, 'format', `${field} must start with "/"`);
+  }
+  if (raw.length > MAX_PATH_LENGTH) {
+    throw invalidField(field, 'constraint', `${field} must be at most ${MAX_PATH_LENGTH} characters`);
+  }
+  const segments = raw.split('/').filter((segment) => segment !== '');
+  for (const segment of segments) {
+    if (segment === '.' || segment === '..' || !SEGMENT.test(segment)) {
+      throw invalidField(
+        field,
+        'format',
+        `${field} segment "${segment.slice(0, 64)}" must be 1-255 characters among letters, digits, ".", "_" and "-"`,
+      );
+    }
+  }
+  return `/${segments.join('/')}`;
+};
+
+export const validateName = (name: string): string => {
+  if (name.length === 0) {
+    throw invalidField('name', 'required', 'name is required');
+  }
+  if (!SEGMENT.test(name) || name === '.' || name === '..') {
+    throw invalidField('name', 'format', 'name must be 1-255 characters among letters, digits, ".", "_" and "-"');
+  }
+  return name;
+};
+
+export const validateDescription = (description: string | null | undefined): string => {
+  const value = description ?? '';
+  if (value.length > MAX_DESCRIPTION_LENGTH) {
+    throw invalidField('description', 'constraint', `description must be at most ${MAX_DESCRIPTION_LENGTH} characters`);
+  }
+  return value;
+};
+
+/** Tags keep their order; duplicates are dropped. */
+export const validateTags = (tags: readonly string[] | null | undefined): string[] => {
+  const unique = [...new Set(tags ?? [])];
+  if (unique.length > MAX_TAGS) {
+    throw invalidField('tags', 'constraint', `a secret has at most ${MAX_TAGS} tags`);
+  }
+  for (const tag of unique) {
+    if (tag.length === 0 || tag.length > MAX_TAG_LENGTH) {
+      throw invalidField('tags', 'constraint', `each tag must be 1-${MAX_TAG_LENGTH} characters`);
+    }
+  }
+  return unique;
+};

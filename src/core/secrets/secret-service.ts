@@ -1,0 +1,231 @@
+import type { Clock } from '../../shared/clock.js';
+import { preconditionFailed, invalidField } from '../../shared/errors.js';
+import { isUuid, newId } from '../../shared/ids.js';
+import type { Page, PageRequest } from '../../shared/paging.js';
+import type { Actor, Project } from '../iam/index.js';
+import { validateEphemeralPolicy } from './ephemeral.js';
+import {
+  assertNotScheduledForDeletion,
+  assertRegion,
+  loadSecret,
+  type SecretsAuthorizer,
+} from './secret-guards.js';
+import type { EphemeralPolicy, Secret, SecretFilter, SecretOrder, SecretType } from './secret-model.js';
+import { normalizePath, validateDescription, validateName, validateTags } from './secret-rules.js';
+import type { SecretStore } from './secret-store.js';
+
+export interface SecretServiceDeps {
+  store: SecretStore;
+  iam: SecretsAuthorizer & { resolveProject(actor: Actor, projectId: string | null | undefined): Promise<Project> };
+  clock: Clock;
+  regions: readonly string[];
+}
+
+export interface CreateSecretInput {
+  projectId?: string | null;
+  name: string;
+  tags?: string[] | null;
+  description?: string | null;
+  type?: SecretType | null;
+  path?: string | null;
+  ephemeralPolicy?: EphemeralPolicy | null;
+  protected?: boolean | null;
+  keyId?: string | null;
+}
+
+export interface UpdateSecretInput {
+  name?: string | undefined;
+  tags?: string[] | null | undefined;
+  description?: string | null | undefined;
+  path?: string | null | undefined;
+  ephemeralPolicy?: EphemeralPolicy | null | undefined;
+}
+
+export interface ListSecretsInput extends Partial<Omit<SecretFilter, 'region' | 'organizationId'>> {
+  order?: SecretOrder;
+}
+
+/** Secret-level operations: create, read, list, update, protect, own, delete and restore. */
+export const createSecretService = ({ store, iam, clock, regions }: SecretServiceDeps) => {
+  const setProtected = async (actor: Actor, region: string, id: string, value: boolean): Promise<Secret> => {
+    assertRegion(regions, region);
+    await loadSecret(store, iam, actor, region, id, 'secrets:secret:update');
+    // Protection is a flag, not an edit: updated_at stays as it was (recorded behaviour).
+    return store.updateSecret(region, id, (secret) => ({ secret: { ...secret, protected: value } }));
+  };
+
+  return {
+    async create(actor: Actor, region: string, input: CreateSecretInput): Promise<Secret> {
+      assertRegion(regions, region);
+      const project = await iam.resolveProject(actor, input.projectId);
+      iam.authorize(actor, 'secrets:secret:create', { organizationId: project.organizationId, projectId: project.id, region });
+      if (input.keyId && !isUuid(input.keyId)) {
+        throw invalidField('key_id', 'format', 'key_id must be a UUID');
+      }
+      const now = clock.nowMicros();
+      const secret: Secret = {
+        id: newId(),
+        region,
+        organizationId: project.organizationId,
+        projectId: project.id,
+        name: validateName(input.name),
+        path: normalizePath(input.path),
+        type: input.type ?? 'opaque',
+        description: validateDescription(input.description),
+        tags: validateTags(input.tags),
+        protected: input.protected ?? false,
+        ephemeralPolicy: input.ephemeralPolicy ? validateEphemeralPolicy(input.ephemeralPolicy) : null,
+        usedBy: [],
+        keyId: input.keyId ?? null,
+        versionCount: 0,
+        createdAt: now,
+        updatedAt: now,
+        deletionRequestedAt: null,
+      };
+      await store.insertSecret(secret);
+      return secret;
+    },
+
+    async get(actor: Actor, region: string, id: string): Promise<Secret> {
+      assertRegion(regions, region);
+      return loadSecret(store, iam, actor, region, id, 'secrets:secret:read');
+    },
+
+    async list(actor: Actor, region: string, input: ListSecretsInput, page: PageRequest): Promise<Page<Secret>> {
+      assertRegion(regions, region);
+      const filter = await buildFilter(actor, region, input);
+      return store.listSecrets(filter, input.order ?? 'name_asc', page);
+    },
+
+    async update(actor: Actor, region: string, id: string, input: UpdateSecretInput): Promise<Secret> {
+      assertRegion(regions, region);
+      await loadSecret(store, iam, actor, region, id, 'secrets:secret:update');
+      const changes: Partial<Secret> = {};
+      if (input.name !== undefined) {
+        changes.name = validateName(input.name);
+      }
+      if (input.tags !== undefined) {
+        changes.tags = validateTags(input.tags);
+      }
+      if (input.description !== undefined) {
+        changes.description = validateDescription(input.description);
+      }
+      if (input.path !== undefined) {
+        changes.path = normalizePath(input.path);
+      }
+      // Scaleway's docs say a policy cannot be removed once set, so null changes nothing.
+      if (input.ephemeralPolicy) {
+        changes.ephemeralPolicy = validateEphemeralPolicy(input.ephemeralPolicy);
+      }
+      const now = clock.nowMicros();
+      return store.updateSecret(region, id, (secret) => {
+        assertNotScheduledForDeletion(secret);
+        return { secret: { ...secret, ...changes, updatedAt: now } };
+      });
+    },
+
+    protect: (actor: Actor, region: string, id: string) => setProtected(actor, region, id, true),
+    unprotect: (actor: Actor, region: string, id: string) => setProtected(actor, region, id, false),
+
+    async addOwner(actor: Actor, region: string, id: string, product: string): Promise<void> {
+      assertRegion(regions, region);
+      await loadSecret(store, iam, actor, region, id, 'secrets:secret:update');
+      await store.updateSecret(region, id, (secret) => ({
+        secret: secret.usedBy.includes(product) ? secret : { ...secret, usedBy: [...secret.usedBy, product] },
+      }));
+    },
+
+    /**
+     * Soft delete: the secret and its live versions enter a scheduled deletion that
+     * `restore` undoes until the purge. Ephemeral secrets go at once, as on Scaleway.
+     */
+    async delete(actor: Actor, region: string, id: string): Promise<void> {
+      assertRegion(regions, region);
+      const secret = await loadSecret(store, iam, actor, region, id, 'secrets:secret:delete');
+      if (secret.protected) {
+        throw preconditionFailed('protected_resource', 'cannot delete a protected secret');
+      }
+      if (secret.ephemeralPolicy !== null) {
+        await store.purgeSecret(id);
+        return;
+      }
+      const now = clock.nowMicros();
+      await store.updateSecret(region, id, (current, versions) => {
+        if (current.protected) {
+          throw preconditionFailed('protected_resource', 'cannot delete a protected secret');
+        }
+        if (current.deletionRequestedAt !== null) {
+          return { secret: current };
+        }
+        const scheduled = versions()
+          .filter((version) => version.status === 'enabled' || version.status === 'disabled')
+          .map((version) => ({
+            ...version,
+            status: 'scheduled_for_deletion' as const,
+            statusBeforeDeletion: version.status,
+            deletionRequestedAt: now,
+          }));
+        return { secret: { ...current, deletionRequestedAt: now, updatedAt: now }, versions: scheduled };
+      });
+    },
+
+    async restore(actor: Actor, region: string, id: string): Promise<Secret> {
+      assertRegion(regions, region);
+      await loadSecret(store, iam, actor, region, id, 'secrets:secret:delete');
+      const now = clock.nowMicros();
+      return store.updateSecret(region, id, (current, versions) => {
+        if (current.deletionRequestedAt === null) {
+          throw preconditionFailed('secret_not_scheduled_for_deletion', 'the secret is not scheduled for deletion');
+        }
+        const restored = versions()
+          .filter((version) => version.status === 'scheduled_for_deletion')
+          .map((version) => ({
+            ...version,
+            status: version.statusBeforeDeletion ?? 'enabled',
+            statusBeforeDeletion: null,
+            deletionRequestedAt: null,
+          }));
+        return { secret: { ...current, deletionRequestedAt: null, updatedAt: now }, versions: restored };
+      });
+    },
+
+    async listTags(actor: Actor, region: string, projectId: string | null, page: PageRequest): Promise<Page<string>> {
+      assertRegion(regions, region);
+      const scope = await projectScope(actor, region, projectId);
+      return store.listTags(region, actor.organizationId, scope, page);
+    },
+
+    async listTypes(actor: Actor, region: string, projectId: string | null, page: PageRequest): Promise<Page<string>> {
+      assertRegion(regions, region);
+      const scope = await projectScope(actor, region, projectId);
+      return store.listTypes(region, actor.organizationId, scope, page);
+    },
+  };
+
+  async function projectScope(actor: Actor, region: string, projectId: string | null | undefined): Promise<string | null> {
+    if (!projectId) {
+      iam.authorize(actor, 'secrets:secret:list', { organizationId: actor.organizationId, region });
+      return null;
+    }
+    const project = await iam.resolveProject(actor, projectId);
+    iam.authorize(actor, 'secrets:secret:list', { organizationId: project.organizationId, projectId: project.id, region });
+    return project.id;
+  }
+
+  async function buildFilter(actor: Actor, region: string, input: ListSecretsInput): Promise<SecretFilter> {
+    return {
+      region,
+      organizationId: actor.organizationId,
+      projectId: await projectScope(actor, region, input.projectId),
+      name: input.name ?? null,
+      path: input.path ? normalizePath(input.path) : null,
+      pathPrefix: input.pathPrefix ?? null,
+      tags: input.tags ?? [],
+      type: input.type ?? null,
+      ephemeral: input.ephemeral ?? null,
+      scheduledForDeletion: input.scheduledForDeletion ?? false,
+    };
+  }
+};
+
+export type SecretService = ReturnType<typeof createSecretService>;

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { actorOf, registerAuthentication } from '../auth.js';
+import { sendJson } from '../json.js';
+import { handleScalewayError } from '../scaleway/errors.js';
+import type { CofferServices } from '../services.js';
+import { parseWith } from '../validation.js';
+
+const rotateSchema = z.object({
+  project_id: z.string().uuid().optional(),
+  region: z.string().optional(),
+});
+
+/**
+ * Coffer's own administration endpoints. Key rotation streams progress as NDJSON so a
+ * CLI can draw a progress bar while data keys are re-wrapped online.
+ */
+export const registerAdminRoutes = (app: FastifyInstance, services: CofferServices): void => {
+  app.setErrorHandler(handleScalewayError);
+  registerAuthentication(app, services.iam);
+
+  app.get('/keys', async (request, reply) => {
+    const actor = actorOf(request);
+    services.iam.authorize(actor, 'keys:kek:read', { organizationId: actor.organizationId });
+    const scopes = await services.keys.listScopes();
+    return sendJson(reply, 200, { scopes: scopes.map((scope) => ({ project_id: scope.projectId, region: scope.region })) });
+  });
+
+  app.post('/keys/rotate', async (request, reply) => {
+    const actor = actorOf(request);
+    const body = parseWith(rotateSchema, request.body ?? {});
+    services.iam.authorize(actor, 'keys:kek:rotate', { organizationId: actor.organizationId });
+    const projects = new Set((await services.iam.listProjects(actor)).map((project) => project.id));
+    const scopes = (await services.keys.listScopes()).filter(
+      (scope) =>
+        projects.has(scope.projectId) &&
+        (!body.project_id || scope.projectId === body.project_id) &&
+        (!body.region || scope.region === body.region),
+    );
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'application/x-ndjson', 'x-request-id': request.id });
+    const write = (line: object) => reply.raw.write(`${JSON.stringify(line)}\n`);
+    write({ type: 'start', scopes: scopes.length });
+    for (const scope of scopes) {
+      const result = await services.keys.rotate(scope, (done, total) =>
+        write({ type: 'progress', project_id: scope.projectId, region: scope.region, done, total }),
+      );
+      write({ type: 'rotated', project_id: scope.projectId, region: scope.region, key_id: result.kekId, generation: result.generation, rewrapped: result.rewrapped });
+    }
+    write({ type: 'done' });
+    reply.raw.end();
+    return reply;
+  });
+};

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { registerAdminRoutes } from './admin/key-routes.js';
+import { sendJson } from './json.js';
+import { registerScalewayApi } from './scaleway/index.js';
+import type { CofferServices } from './services.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface AppOptions {
+  services: CofferServices;
+  logger: FastifyBaseLogger;
+  regions: readonly string[];
+}
+
+/** Error a body parser reports; every adapter renders it in its own envelope. */
+export class BodyError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Builds the HTTP server: one Fastify instance, one body parser, and each wire API
+ * mounted as an encapsulated plugin with its own error envelope.
+ */
+export const buildApp = ({ services, logger, regions }: AppOptions): FastifyInstance => {
+  const app = Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+  });
+
+  // One lenient parser for every content type: Go sends application/json, JS and Python
+  // add a charset, Python sends `{}` with none on GET and DELETE. An empty body is no body.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
+    const text = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new BodyError(400, 'the request body is not valid JSON'), undefined);
+    }
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
+
+  app.get('/health', async (_request, reply) => {
+    await services.checkHealth();
+    return sendJson(reply, 200, { status: 'ok' });
+  });
+
+  app.register(async (scoped) => registerScalewayApi(scoped, services, regions), { prefix: '/secret-manager/v1beta1' });
+  app.register(async (scoped) => registerAdminRoutes(scoped, services), { prefix: '/coffer/v1' });
+
+  // Go SDKs ask for this to build SRNs; an external platform answers it like this.
+  app.get('/metadata', async (_request, reply) =>
+    sendJson(reply, 200, { platform: 'external', partition: 'scw', domain: 'scw.eu' }),
+  );
+
+  app.setNotFoundHandler((request, reply) =>
+    sendJson(reply, 404, { message: `no route for ${request.method} ${request.url.split('?')[0] ?? ''}`, type: 'not_found' }),
+  );
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) {
+      request.log.error({ err: error }, 'request failed');
+    }
+    return sendJson(reply, status, { message: status === 500 ? 'internal error' : error.message, type: 'error' });
+  });
+  return app;
+};

@@ -1,0 +1,15 @@
+import type { IamService } from '../core/iam/index.js';
+import type { KeyService } from '../core/keys/index.js';
+import type { AccessService, BrowseService, SecretService, VersionService } from '../core/secrets/index.js';
+
+/** The core services every wire adapter is built over: one set, shared by all APIs. */
+export interface CofferServices {
+  iam: IamService;
+  secrets: SecretService;
+  versions: VersionService;
+  access: AccessService;
+  browse: BrowseService;
+  keys: Pick<KeyService, 'rotate' | 'listScopes'>;
+  /** Resolves when the store answers; `/health` uses it. */
+  checkHealth(): Promise<void>;
+}

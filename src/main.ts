@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import pino from 'pino';
+import type { Config } from './config/config.js';
+import { createIamService } from './core/iam/index.js';
+import { createKeyService } from './core/keys/index.js';
+import {
+  createAccessService,
+  createBrowseService,
+  createMaintenance,
+  createSecretService,
+  createVersionService,
+} from './core/secrets/index.js';
+import { decodeRootKey, loadOrCreateRootKeyFile } from './crypto/index.js';
+import { buildApp } from './http/app.js';
+import { systemClock } from './shared/clock.js';
+import { openStorage } from './storage/index.js';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Where start-up messages meant for the operator (not the log) go. */
+export type Announce = (line: string) => void;
+
+const REDACTED_PATHS = [
+  'req.headers["x-auth-token"]',
+  'req.headers["x-vault-token"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+];
+
+/** The composition root: configuration → store → services → HTTP. */
+export const startServer = async (config: Config, announce: Announce = console.log): Promise<RunningServer> => {
+  const logger = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+  const rootKey = config.rootKey
+    ? decodeRootKey(config.rootKey)
+    : loadOrCreateRootKeyFile(join(config.dataDir, 'root.key')).key;
+  const storage = await openStorage(
+    config.storage === 'postgres'
+      ? { kind: 'postgres', url: config.postgresUrl ?? '', poolSize: config.postgresPoolSize }
+      : { kind: 'sqlite', dataDir: config.dataDir },
+  );
+  const clock = systemClock;
+  const regions = config.regions;
+  const iam = createIamService({ store: storage.iam, clock });
+  const keys = createKeyService({ store: storage.keys, rootKey, clock });
+  const secrets = createSecretService({ store: storage.secrets, iam, clock, regions });
+  const versions = createVersionService({ store: storage.secrets, keys, iam, clock, regions });
+  const access = createAccessService({ store: storage.secrets, keys, iam, clock, regions });
+  const browse = createBrowseService({ secrets });
+  const maintenance = createMaintenance({
+    store: storage.secrets,
+    access,
+    clock,
+    logger,
+    retentionSeconds: config.deletionRetentionSeconds,
+  });
+
+  const bootstrap = await iam.bootstrap({
+    organizationId: config.organizationId,
+    projectId: config.defaultProjectId,
+    accessKey: config.rootAccessKey,
+    secretKey: config.rootSecretKey,
+  });
+  if (bootstrap.created) {
+    announce(`Bootstrapped organization ${bootstrap.organizationId ?? ''} with default project ${bootstrap.projectId ?? ''}.`);
+    if (bootstrap.generatedCredentials) {
+      announce('An admin API key was generated. It is shown only this once; store it now:');
+      announce(`  SCW_ACCESS_KEY=${bootstrap.generatedCredentials.accessKey}`);
+      announce(`  SCW_SECRET_KEY=${bootstrap.generatedCredentials.secretKey}`);
+    }
+  }
+
+  const app = buildApp({
+    services: { iam, secrets, versions, access, browse, keys, checkHealth: () => storage.ping() },
+    logger,
+    regions,
+  });
+  await app.listen({ host: config.listen.host, port: config.listen.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.listen.port;
+  const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
+  const url = `http://${host}:${port}`;
+  maintenance.start(config.maintenanceIntervalSeconds);
+  announce(`Coffer listening on ${url} (storage: ${config.storage}, regions: ${regions.join(', ')})`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    close: () => {
+      // Stop taking requests, let in-flight ones finish, then close the store.
+      closing ??= (async () => {
+        await app.close();
+        await maintenance.stop();
+        await storage.close();
+      })();
+      return closing;
+    },
+  };
+};
