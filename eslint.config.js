@@ -1,12 +1,14 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // Boundaries from docs/ARCHITECTURE.md, enforced here rather than in review.
-const forbid = (patterns, message) => ['error', { patterns: patterns.map((group) => ({ group, message })) }];
+const forbid = (patterns, message) => ['error', { patterns: patterns.map((pattern) => ({ group: [pattern], message })) }];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', '.coffer/**'] },
   js.configs.recommended,
+  { languageOptions: { globals: { ...globals.node } } },
   ...tseslint.configs.strict,
   {
     rules: {

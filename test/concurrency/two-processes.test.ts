@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { scalewayHttp } from '../helpers/scaleway-http.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+describe('two Coffer processes on one PostgreSQL', () => {
+  let database: TestDatabase;
+  let first: TestServer;
+  let second: TestServer;
+
+  before(async () => {
+    database = await createTestDatabase();
+    // Both processes need the same root key to read each other's writes.
+    const env = { COFFER_ROOT_KEY: Buffer.alloc(32, 7).toString('base64') };
+    first = await startServer({ storage: 'postgres', postgresUrl: database.url, env });
+    second = await startServer({ storage: 'postgres', postgresUrl: database.url, env, identity: first });
+  });
+  after(async () => {
+    await Promise.all([first.stop(), second.stop()]);
+    await database.drop();
+  });
+
+  it('bootstraps once: the second process reuses the first one', () => {
+    assert.match(first.output(), /Bootstrapped organization/);
+    assert.doesNotMatch(second.output(), /Bootstrapped organization/);
+  });
+
+  it('gives concurrent CreateSecretVersion calls gapless, unique revisions and loses no write', async () => {
+    const apis = [scalewayHttp(first), scalewayHttp(second)];
+    const id = await apis[0]?.createSecret({ name: 'contended' }) ?? '';
+    const writes = 80;
+    const results = await Promise.all(
+      Array.from({ length: writes }, (_, index) =>
+        apis[index % 2]?.call('POST', `/secrets/${id}/versions`, { data: Buffer.from(`value-${index}`).toString('base64') }),
+      ),
+    );
+    const revisions = results.map((result) => {
+      assert.equal(result?.status, 200, result?.text);
+      return Number(result?.json?.revision);
+    });
+    assert.deepEqual([...revisions].sort((a, b) => a - b), Array.from({ length: writes }, (_, index) => index + 1));
+    const secret = await apis[1]?.call('GET', `/secrets/${id}`);
+    assert.equal(secret?.json?.version_count, writes);
+    // Every acknowledged write is readable, with its own data, from either process.
+    const values = new Set<string>();
+    for (const revision of revisions) {
+      const read = await apis[revision % 2]?.access(id, revision);
+      assert.equal(read?.status, 200);
+      values.add(read?.data ?? '');
+    }
+    assert.equal(values.size, writes);
+  });
+});
