@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from './admin/key-routes.js';
 import { sendJson } from './json.js';
 import { registerScalewayApi } from './scaleway/index.js';
@@ -30,7 +30,8 @@ export class BodyError extends Error {
 export const buildApp = ({ services, logger, regions }: AppOptions): FastifyInstance => {
   const app = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // Access is recorded by the audit trail, not the operational log.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
     requestIdHeader: false,

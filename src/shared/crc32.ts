@@ -28,6 +28,8 @@ const checksum = (table: Uint32Array, bytes: Uint8Array): number => {
 export const crc32Ieee = (bytes: Uint8Array): number => checksum(IEEE, bytes);
 export const crc32c = (bytes: Uint8Array): number => checksum(CASTAGNOLI, bytes);
 
-/** True when `expected` is the CRC-32 of `bytes` in either polynomial. */
-export const matchesCrc32 = (bytes: Uint8Array, expected: number): boolean =>
-  crc32Ieee(bytes) === expected || crc32c(bytes) === expected;
+/** Which polynomial gives `expected` for `bytes`, or null when neither does. */
+export const matchingCrc32 = (bytes: Uint8Array, expected: number): 'crc32' | 'crc32c' | null =>
+  crc32Ieee(bytes) === expected ? 'crc32' : crc32c(bytes) === expected ? 'crc32c' : null;
+
+export const matchesCrc32 = (bytes: Uint8Array, expected: number): boolean => matchingCrc32(bytes, expected) !== null;

@@ -1,6 +1,6 @@
 import { AppError, type FieldProblem } from '../../shared/errors.js';
-import { matchesCrc32 } from '../../shared/crc32.js';
-import type { SecretType } from './secret-model.js';
+import { matchingCrc32 } from '../../shared/crc32.js';
+import type { ChecksumAlgorithm, SecretType } from './secret-model.js';
 
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
@@ -85,14 +85,18 @@ const validators: Record<SecretType, (bytes: Uint8Array) => string[]> = {
   ssh_key: (bytes) => requireStrings(parseObject('ssh_key', bytes), ['ssh_private_key']),
 };
 
-/** Checks size, checksum and shape of a version's payload before anything is written. */
-export const validatePayload = (type: SecretType, bytes: Uint8Array, crc32: number | null): void => {
+/**
+ * Checks size, checksum and shape of a version's payload before anything is written.
+ * Returns the CRC polynomial the writer used, if it sent a checksum.
+ */
+export const validatePayload = (type: SecretType, bytes: Uint8Array, crc32: number | null): ChecksumAlgorithm | null => {
   if (bytes.length > MAX_PAYLOAD_BYTES) {
     throw new AppError('invalid_argument', 'data is too large', {
       problems: [{ field: 'data', reason: 'constraint', message: `the payload is ${bytes.length} bytes; the limit is 65536 bytes (64 KiB)` }],
     });
   }
-  if (crc32 !== null && !matchesCrc32(bytes, crc32)) {
+  const algorithm = crc32 === null ? null : matchingCrc32(bytes, crc32);
+  if (crc32 !== null && algorithm === null) {
     throw new AppError('invalid_argument', 'data_crc32 does not match data', {
       problems: [{ field: 'data_crc32', reason: 'constraint', message: 'data_crc32 is not the CRC-32 of the decoded data' }],
     });
@@ -101,4 +105,5 @@ export const validatePayload = (type: SecretType, bytes: Uint8Array, crc32: numb
   if (problems.length > 0) {
     throw dataError(problems);
   }
+  return algorithm;
 };

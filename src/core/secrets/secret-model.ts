@@ -13,6 +13,8 @@ export type SecretType = (typeof SECRET_TYPES)[number];
 export const VERSION_STATUSES = ['enabled', 'disabled', 'deleted', 'scheduled_for_deletion'] as const;
 export type VersionStatus = (typeof VERSION_STATUSES)[number];
 
+export type ChecksumAlgorithm = 'crc32' | 'crc32c';
+
 export type EphemeralAction = 'delete' | 'disable';
 
 export interface EphemeralPolicy {
@@ -60,7 +62,11 @@ export interface SecretVersion {
   /** What `restore` puts back after a scheduled deletion. */
   statusBeforeDeletion: VersionStatus | null;
   ephemeral: EphemeralProperties | null;
-  dataCrc32: number | null;
+  /**
+   * The CRC-32 polynomial the writer's `data_crc32` used. The checksum itself is
+   * derived from the payload, so it is recomputed on access and never stored.
+   */
+  checksumAlgorithm: ChecksumAlgorithm | null;
 }
 
 /** A version as callers see it: `latest` is true only for the highest revision, whatever its status. */

@@ -84,7 +84,7 @@ export const createVersionService = ({ store, keys, iam, clock, regions }: Versi
       assertRegion(regions, region);
       const secret = await loadSecret(store, iam, actor, region, secretId, 'secrets:version:create');
       assertNotScheduledForDeletion(secret);
-      validatePayload(secret.type, input.data, input.dataCrc32 ?? null);
+      const checksumAlgorithm = validatePayload(secret.type, input.data, input.dataCrc32 ?? null);
       const description = validateDescription(input.description);
       const sealPayload = await keys.prepareSealer({ projectId: secret.projectId, region });
       const now = clock.nowMicros();
@@ -102,7 +102,7 @@ export const createVersionService = ({ store, keys, iam, clock, regions }: Versi
             deletionRequestedAt: null,
             statusBeforeDeletion: null,
             ephemeral: ephemeralPropertiesFor(current.ephemeralPolicy, now),
-            dataCrc32: input.dataCrc32 ?? null,
+            checksumAlgorithm,
           },
           sealed: sealPayload({ projectId: current.projectId, region, secretId, revision }, input.data),
           disablePrevious: input.disablePrevious === true,

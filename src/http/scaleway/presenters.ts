@@ -1,4 +1,5 @@
 import { formatMicros } from '../../shared/clock.js';
+import { crc32c, crc32Ieee } from '../../shared/crc32.js';
 import type {
   AccessedVersion,
   BrowseItem,
@@ -73,7 +74,7 @@ export const presentAccess = ({ secret, version, data }: AccessedVersion) => ({
   secret_id: secret.id,
   revision: version.revision,
   data: data.toString('base64'),
-  data_crc32: version.dataCrc32,
+  data_crc32: version.checksumAlgorithm === null ? null : version.checksumAlgorithm === 'crc32' ? crc32Ieee(data) : crc32c(data),
   type: secret.type,
 });
 
