@@ -44,23 +44,32 @@ export const openSqliteDriver = (dataDir: string): SqlDriver => {
     run: async (sql: string, params: Params = []) => guarded(() => ({ changes: prepare(sql).run(...params).changes })),
   };
 
-  let lock: Promise<void> | null = null;
-  const waitForTransaction = async (): Promise<void> => {
-    while (lock) {
-      await lock;
+  // Transactions queue up in order; `active` is the one running, if any.
+  let tail: Promise<void> = Promise.resolve();
+  let active: Promise<void> | null = null;
+  const waitUntilIdle = async (): Promise<void> => {
+    while (active) {
+      await active;
     }
   };
-  const outside = <T>(call: () => Promise<T>): Promise<T> => (lock ? waitForTransaction().then(call) : call());
+  // The call runs in the same tick as the idle check, so no transaction can open in between.
+  const outside = async <T>(call: () => Promise<T>): Promise<T> => {
+    await waitUntilIdle();
+    return call();
+  };
 
   return {
     dialect: 'sqlite',
-    all: (sql, params) => outside(() => direct.all(sql, params)),
-    get: (sql, params) => outside(() => direct.get(sql, params)),
-    run: (sql, params) => outside(() => direct.run(sql, params)),
+    all: (sql, params) => (active ? outside(() => direct.all(sql, params)) : direct.all(sql, params)),
+    get: (sql, params) => (active ? outside(() => direct.get(sql, params)) : direct.get(sql, params)),
+    run: (sql, params) => (active ? outside(() => direct.run(sql, params)) : direct.run(sql, params)),
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      await waitForTransaction();
+      const previous = tail;
       let release = () => {};
-      lock = new Promise<void>((resolve) => (release = resolve));
+      const mine = new Promise<void>((resolve) => (release = resolve));
+      tail = mine;
+      await previous;
+      active = mine;
       try {
         guarded(() => db.exec('BEGIN IMMEDIATE'));
         try {
@@ -74,12 +83,12 @@ export const openSqliteDriver = (dataDir: string): SqlDriver => {
           throw error;
         }
       } finally {
-        lock = null;
+        active = null;
         release();
       }
     },
     close: async () => {
-      await waitForTransaction();
+      await tail;
       db.close();
     },
   };
