@@ -37,6 +37,15 @@ export const buildApp = ({ services, logger, regions }: AppOptions): FastifyInst
     requestIdHeader: false,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    // Router-level refusals (malformed or over-long URLs) still answer in a JSON envelope.
+    frameworkErrors: (error, _request, reply) => {
+      const status = typeof error.statusCode === 'number' && error.statusCode < 500 ? error.statusCode : 400;
+      void sendJson(reply, status, {
+        details: [{ argument_name: 'path', help_message: error.message, reason: 'format' }],
+        message: 'invalid argument(s)',
+        type: 'invalid_arguments',
+      });
+    },
   });
 
   // One lenient parser for every content type: Go sends application/json, JS and Python

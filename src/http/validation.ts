@@ -11,16 +11,22 @@ export const parseWith = <T extends z.ZodType>(schema: T, input: unknown, root =
     return result.data;
   }
   const problems: FieldProblem[] = result.error.issues.map((issue) => {
-    const field = issue.path.length > 0 ? issue.path.join('.') : root;
-    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    const path = issue.path.length > 0 ? issue.path.join('.') : root;
+    const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
     return {
-      field,
+      field: path,
       reason: missing ? 'required' : reasonFor(issue.code),
-      message: missing ? `${field} is required` : `${field}: ${issue.message}`,
+      message: missing ? `${path} is required` : `${path}: ${issue.message}`,
     };
   });
   return failWith(problems);
 };
+
+const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>(
+    (current, key) => (typeof current === 'object' && current !== null ? (current as Record<PropertyKey, unknown>)[key] : undefined),
+    input,
+  );
 
 const failWith = (problems: FieldProblem[]): never => {
   throw new AppError('invalid_argument', problems.map((problem) => problem.message).join('; '), { problems });

@@ -46,6 +46,9 @@ export const validateName = (name: string): string => {
 
 export const validateDescription = (description: string | null | undefined): string => {
   const value = description ?? '';
+  if (value.includes('\u0000')) {
+    throw invalidField('description', 'format', 'description must not contain NUL characters');
+  }
   if (value.length > MAX_DESCRIPTION_LENGTH) {
     throw invalidField('description', 'constraint', `description must be at most ${MAX_DESCRIPTION_LENGTH} characters`);
   }
@@ -59,6 +62,9 @@ export const validateTags = (tags: readonly string[] | null | undefined): string
     throw invalidField('tags', 'constraint', `a secret has at most ${MAX_TAGS} tags`);
   }
   for (const tag of unique) {
+    if (tag.includes('\u0000')) {
+      throw invalidField('tags', 'format', 'tags must not contain NUL characters');
+    }
     if (tag.length === 0 || tag.length > MAX_TAG_LENGTH) {
       throw invalidField('tags', 'constraint', `each tag must be 1-${MAX_TAG_LENGTH} characters`);
     }

@@ -28,6 +28,12 @@ export const translateDriverError = (error: unknown): Error => {
   if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     return new UniqueViolation('unique constraint');
   }
+  // PostgreSQL text cannot hold NUL bytes or unencodable characters: the caller's input is at fault.
+  if (code === '22021' || code === '22P05') {
+    return new AppError('invalid_argument', 'text contains a character that cannot be stored (such as a NUL byte)', {
+      problems: [{ field: 'body', reason: 'format', message: 'text contains a character that cannot be stored (such as a NUL byte)' }],
+    });
+  }
   if (/^(SQLITE_BUSY|SQLITE_LOCKED|ECONNREFUSED|ECONNRESET|57P0|08)/.test(code)) {
     return new AppError('unavailable', 'storage is unavailable', {}, { cause: error });
   }
