@@ -1,27 +1,28 @@
 import pg from 'pg';
+import { BoundedCache } from '../sql/bounded-cache.js';
 import { translateDriverError, type SqlDriver, type SqlExecutor, type SqlValue } from '../sql/sql-driver.js';
 
-// BIGINT microsecond timestamps fit in a double for the next 285 years.
-pg.types.setTypeParser(20, (value: string) => Number(value));
+const INT8_OID = 20;
 
-const numbered = new Map<string, string>();
-/** Rewrites `?` placeholders to `$n` once per SQL text. */
-const toPostgres = (sql: string): string => {
-  let converted = numbered.get(sql);
-  if (converted === undefined) {
+// Per pool rather than pg's global registry, so other pg users in the process are not
+// affected. BIGINT microsecond timestamps fit in a double for the next 285 years.
+const typeOverrides = new pg.TypeOverrides();
+typeOverrides.setTypeParser(INT8_OID, (value: string) => Number(value));
+
+const numbered = new BoundedCache<string>(500);
+/** Rewrites `?` placeholders to `$n`, leaving quoted literals and identifiers alone. */
+export const toPostgresPlaceholders = (sql: string): string =>
+  numbered.getOrCreate(sql, (text) => {
     let index = 0;
-    converted = sql.replace(/\?/g, () => `$${(index += 1)}`);
-    numbered.set(sql, converted);
-  }
-  return converted;
-};
+    return text.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\?/g, (match) => (match === '?' ? `$${(index += 1)}` : match));
+  });
 
-type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+type Queryable = pg.Pool | pg.PoolClient;
 
 const executor = (target: Queryable): SqlExecutor => {
-  const query = async <T>(sql: string, params: readonly SqlValue[] = []) => {
+  const query = async (sql: string, params: readonly SqlValue[] = []): Promise<pg.QueryResult> => {
     try {
-      return await target.query(toPostgres(sql), params as unknown[]);
+      return await target.query(toPostgresPlaceholders(sql), [...params]);
     } catch (error) {
       throw translateDriverError(error);
     }
@@ -33,11 +34,27 @@ const executor = (target: Queryable): SqlExecutor => {
   };
 };
 
-/** READ COMMITTED transactions; repositories take explicit row locks where order matters. */
-export const openPostgresDriver = (url: string, poolSize: number): SqlDriver => {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client losing its connection must not crash the process.
+export interface PostgresDriverOptions {
+  url: string;
+  poolSize: number;
+}
+
+/**
+ * A pg pool. Transactions are READ COMMITTED on a dedicated client; repositories take
+ * explicit `FOR UPDATE` row locks where order matters, which is what keeps revisions
+ * gapless across processes.
+ */
+export const openPostgresDriver = ({ url, poolSize }: PostgresDriverOptions): SqlDriver => {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'coffer',
+    types: typeOverrides,
+  });
+  // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  let ended: Promise<void> | null = null;
   return {
     dialect: 'postgres',
     ...executor(pool),
@@ -48,18 +65,26 @@ export const openPostgresDriver = (url: string, poolSize: number): SqlDriver => 
       } catch (error) {
         throw translateDriverError(error);
       }
+      const tx = executor(client);
+      // A client whose ROLLBACK failed is in an unknown state: it goes back destroyed.
+      let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
-        const result = await fn(executor(client));
-        await client.query('COMMIT');
+        await tx.run('BEGIN');
+        const result = await fn(tx);
+        await tx.run('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw translateDriverError(error);
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          broken = rollbackError instanceof Error ? rollbackError : new Error('ROLLBACK failed');
+        }
+        // Statement errors were translated where they happened; the callback's own pass through.
+        throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
-    close: () => pool.end(),
+    close: () => (ended ??= pool.end()),
   };
 };

@@ -1,6 +1,6 @@
 import type { KeyEncryptionKeyRecord, KeyScope, KeyStore, WrappedDataKeyRecord } from '../../core/keys/index.js';
 import { alreadyExists } from '../../shared/errors.js';
-import { UniqueViolation, type SqlDriver } from './sql-driver.js';
+import { asBuffer, UniqueViolation, type SqlDriver } from './sql-driver.js';
 
 interface KekRow {
   id: string;
@@ -16,7 +16,7 @@ const kekFromRow = (row: KekRow): KeyEncryptionKeyRecord => ({
   projectId: row.project_id,
   region: row.region,
   generation: Number(row.generation),
-  wrappedKey: Buffer.from(row.wrapped_key),
+  wrappedKey: asBuffer(row.wrapped_key),
   createdAt: Number(row.created_at),
 });
 
@@ -48,7 +48,7 @@ export class SqlKeyStore implements KeyStore {
         record.projectId,
         record.region,
         record.generation,
-        Buffer.from(record.wrappedKey),
+        asBuffer(record.wrappedKey),
         record.createdAt,
       ]);
     } catch (error) {
@@ -81,14 +81,25 @@ export class SqlKeyStore implements KeyStore {
       revision: Number(row.revision),
       dekId: row.dek_id,
       kekId: row.kek_id,
-      wrappedDek: Buffer.from(row.wrapped_dek),
+      wrappedDek: asBuffer(row.wrapped_dek),
     }));
+  }
+
+  async getRootKeyCheck(): Promise<Uint8Array | null> {
+    const row = await this.db.get<{ value: string }>("SELECT value FROM coffer_meta WHERE key = 'root_key_check'");
+    return row ? Buffer.from(row.value, 'base64') : null;
+  }
+
+  async putRootKeyCheckIfAbsent(value: Uint8Array): Promise<void> {
+    await this.db.run("INSERT INTO coffer_meta (key, value) VALUES ('root_key_check', ?) ON CONFLICT (key) DO NOTHING", [
+      Buffer.from(value).toString('base64'),
+    ]);
   }
 
   async rewrapDataKey(record: WrappedDataKeyRecord, expectedKekId: string): Promise<boolean> {
     const { changes } = await this.db.run(
       'UPDATE secret_versions SET kek_id = ?, wrapped_dek = ? WHERE secret_id = ? AND revision = ? AND kek_id = ? AND wrapped_dek IS NOT NULL',
-      [record.kekId, Buffer.from(record.wrappedDek), record.secretId, record.revision, expectedKekId],
+      [record.kekId, asBuffer(record.wrappedDek), record.secretId, record.revision, expectedKekId],
     );
     return changes === 1;
   }

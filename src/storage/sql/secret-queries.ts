@@ -1,10 +1,17 @@
 import type { RevisionSelector, SecretFilter, SecretOrder } from '../../core/secrets/index.js';
-import type { SqlDriver, SqlValue } from './sql-driver.js';
-import { VERSION_COLUMNS } from './secret-rows.js';
+import type { SqlDialect, SqlValue } from './sql-driver.js';
+import {
+  secretColumns,
+  VERSION_COLUMN_LIST,
+  versionFromRow,
+  type PayloadRow,
+  type SecretRow,
+  type VersionRow,
+} from './secret-rows.js';
 
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
-/** WHERE clause and parameters for a secret listing; shared by the page and its count. */
+/** WHERE clause over `secrets s` and its parameters; shared by a listing and its count. */
 export const secretFilterSql = (filter: SecretFilter): { where: string; params: SqlValue[] } => {
   const clauses = ['s.region = ?', 's.organization_id = ?'];
   const params: SqlValue[] = [filter.region, filter.organizationId];
@@ -22,9 +29,11 @@ export const secretFilterSql = (filter: SecretFilter): { where: string; params: 
     add('s.path = ?', filter.path);
   }
   if (filter.pathPrefix !== null && filter.pathPrefix !== '/') {
-    add("(s.path = ? OR s.path LIKE ? ESCAPE '\\')", filter.pathPrefix, `${escapeLike(filter.pathPrefix)}/%`);
+    const prefix = filter.pathPrefix.replace(/\/+$/, '');
+    add("(s.path = ? OR s.path LIKE ? ESCAPE '\\')", prefix, `${escapeLike(prefix)}/%`);
   }
-  for (const tag of filter.tags) {
+  // A secret must carry every tag asked for.
+  for (const tag of new Set(filter.tags)) {
     add('EXISTS (SELECT 1 FROM secret_tags t WHERE t.secret_id = s.id AND t.tag = ?)', tag);
   }
   if (filter.type !== null) {
@@ -39,34 +48,59 @@ export const secretFilterSql = (filter: SecretFilter): { where: string; params: 
   return { where: clauses.join(' AND '), params };
 };
 
-/** ORDER BY for a listing; names compare by code unit, as Scaleway sorts them. */
-export const secretOrderSql = (order: SecretOrder, dialect: SqlDriver['dialect']): string => {
+/** Text compared by code point on both engines: PostgreSQL would otherwise use the locale. */
+export const binaryText = (expression: string, dialect: SqlDialect): string =>
+  dialect === 'postgres' ? `${expression} COLLATE "C"` : expression;
+
+/** ORDER BY for a listing, with the id breaking ties so pages never overlap. */
+export const secretOrderSql = (order: SecretOrder, dialect: SqlDialect): string => {
   const direction = order.endsWith('_desc') ? 'DESC' : 'ASC';
   const column = order.startsWith('name')
-    ? dialect === 'postgres'
-      ? 's.name COLLATE "C"'
-      : 's.name'
+    ? binaryText('s.name', dialect)
     : order.startsWith('created')
       ? 's.created_at'
       : 's.updated_at';
   return `${column} ${direction}, s.id ${direction}`;
 };
 
-/** Selects one version by number, `latest` or `latest_enabled`. */
-export const revisionSql = (selector: RevisionSelector): { clause: string; params: SqlValue[]; tail: string } => {
+/** Narrows `secret_versions v` to one revision: a number, `latest` or `latest_enabled`. */
+export const revisionSql = (selector: RevisionSelector): { clause: string; params: SqlValue[] } => {
   if (selector === 'latest') {
-    return { clause: '', params: [], tail: 'ORDER BY v.revision DESC LIMIT 1' };
+    return { clause: 'ORDER BY v.revision DESC LIMIT 1', params: [] };
   }
   if (selector === 'latest_enabled') {
-    return { clause: "AND v.status = 'enabled'", params: [], tail: 'ORDER BY v.revision DESC LIMIT 1' };
+    return { clause: "AND v.status = 'enabled' ORDER BY v.revision DESC LIMIT 1", params: [] };
   }
-  return { clause: 'AND v.revision = ?', params: [selector], tail: '' };
+  return { clause: 'AND v.revision = ?', params: [selector] };
 };
 
-export const prefixedVersionColumns = VERSION_COLUMNS.split(', ')
+// The version columns the secret has too are renamed; the rest keep their names.
+const JOINED_VERSION_COLUMNS = VERSION_COLUMN_LIST.slice(1)
   .map((column) => `v.${column} AS v_${column}`)
   .join(', ');
 
-/** Strips the `v_` prefix a joined query put on version columns. */
-export const unprefix = (row: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(row).filter(([key]) => key.startsWith('v_')).map(([key, value]) => [key.slice(2), value]));
+/** The hot path: a secret, one of its versions and the payload, in one statement. */
+export const joinedVersionSql = (clause: string): string =>
+  `SELECT ${secretColumns('s')}, ${JOINED_VERSION_COLUMNS}, v.dek_id, v.kek_id, v.wrapped_dek, v.ciphertext
+   FROM secrets s JOIN secret_versions v ON v.secret_id = s.id
+   WHERE s.id = ? AND s.region = ? ${clause}`;
+
+type Prefixed<Row> = { [Column in keyof Row & string as `v_${Column}`]: Row[Column] };
+export type JoinedRow = SecretRow & Prefixed<Omit<VersionRow, 'secret_id'>> & PayloadRow;
+
+export const versionFromJoinedRow = (row: JoinedRow) =>
+  versionFromRow({
+    secret_id: row.id,
+    revision: row.v_revision,
+    status: row.v_status,
+    description: row.v_description,
+    created_at: row.v_created_at,
+    updated_at: row.v_updated_at,
+    deleted_at: row.v_deleted_at,
+    deletion_requested_at: row.v_deletion_requested_at,
+    status_before_deletion: row.v_status_before_deletion,
+    eph_expires_at: row.v_eph_expires_at,
+    eph_expires_once_accessed: row.v_eph_expires_once_accessed,
+    eph_action: row.v_eph_action,
+    checksum_algorithm: row.v_checksum_algorithm,
+  });

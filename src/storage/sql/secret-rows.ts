@@ -1,5 +1,6 @@
 import type {
   ChecksumAlgorithm,
+  EphemeralAction,
   EphemeralPolicy,
   SealedPayload,
   Secret,
@@ -7,14 +8,55 @@ import type {
   SecretVersion,
   VersionStatus,
 } from '../../core/secrets/index.js';
-import type { SqlValue } from './sql-driver.js';
+import { asBuffer, type SqlValue } from './sql-driver.js';
 
-/** Secret columns, in the order `secretValues` writes them. */
-export const SECRET_COLUMNS =
-  'id, region, organization_id, project_id, name, path, type, description, tags, protected, ephemeral_policy, used_by, key_id, version_count, created_at, updated_at, deletion_requested_at';
+export const SECRET_COLUMN_LIST = [
+  'id',
+  'region',
+  'organization_id',
+  'project_id',
+  'name',
+  'path',
+  'type',
+  'description',
+  'tags',
+  'protected',
+  'ephemeral_policy',
+  'used_by',
+  'key_id',
+  'version_count',
+  'created_at',
+  'updated_at',
+  'deletion_requested_at',
+] as const;
 
-export const VERSION_COLUMNS =
-  'secret_id, revision, status, description, created_at, updated_at, deleted_at, deletion_requested_at, status_before_deletion, eph_expires_at, eph_expires_once_accessed, eph_action, checksum_algorithm';
+/** Every version column but the payload ones, which only the reads that need them select. */
+export const VERSION_COLUMN_LIST = [
+  'secret_id',
+  'revision',
+  'status',
+  'description',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+  'deletion_requested_at',
+  'status_before_deletion',
+  'eph_expires_at',
+  'eph_expires_once_accessed',
+  'eph_action',
+  'checksum_algorithm',
+] as const;
+
+/** Secret columns in `secretValues` order, optionally qualified by a table alias. */
+export const secretColumns = (alias = ''): string =>
+  SECRET_COLUMN_LIST.map((column) => (alias === '' ? column : `${alias}.${column}`)).join(', ');
+export const versionColumns = (alias = ''): string =>
+  VERSION_COLUMN_LIST.map((column) => (alias === '' ? column : `${alias}.${column}`)).join(', ');
+/** Secret columns but `id`, as `column = ?` in `secretValues` order. */
+export const SECRET_ASSIGNMENTS = SECRET_COLUMN_LIST.slice(1)
+  .map((column) => `${column} = ?`)
+  .join(', ');
+export const SECRET_PLACEHOLDERS = SECRET_COLUMN_LIST.map(() => '?').join(', ');
 
 export interface SecretRow {
   id: string;
@@ -59,7 +101,7 @@ export interface PayloadRow {
   ciphertext: Uint8Array | null;
 }
 
-const num = (value: number | null): number | null => (value === null ? null : Number(value));
+const orNull = (value: number | null): number | null => (value === null ? null : Number(value));
 
 export const secretFromRow = (row: SecretRow): Secret => ({
   id: row.id,
@@ -78,9 +120,10 @@ export const secretFromRow = (row: SecretRow): Secret => ({
   versionCount: Number(row.version_count),
   createdAt: Number(row.created_at),
   updatedAt: Number(row.updated_at),
-  deletionRequestedAt: num(row.deletion_requested_at),
+  deletionRequestedAt: orNull(row.deletion_requested_at),
 });
 
+/** Column values in `secretColumns()` order. */
 export const secretValues = (secret: Secret): SqlValue[] => [
   secret.id,
   secret.region,
@@ -108,20 +151,26 @@ export const versionFromRow = (row: VersionRow): SecretVersion => ({
   description: row.description,
   createdAt: Number(row.created_at),
   updatedAt: Number(row.updated_at),
-  deletedAt: num(row.deleted_at),
-  deletionRequestedAt: num(row.deletion_requested_at),
+  deletedAt: orNull(row.deleted_at),
+  deletionRequestedAt: orNull(row.deletion_requested_at),
   statusBeforeDeletion: row.status_before_deletion as VersionStatus | null,
   ephemeral:
     row.eph_action === null
       ? null
       : {
-          expiresAt: num(row.eph_expires_at),
+          expiresAt: orNull(row.eph_expires_at),
           expiresOnceAccessed: row.eph_expires_once_accessed === null ? null : Number(row.eph_expires_once_accessed) === 1,
-          action: row.eph_action as 'delete' | 'disable',
+          action: row.eph_action as EphemeralAction,
         },
   checksumAlgorithm: row.checksum_algorithm as ChecksumAlgorithm | null,
 });
 
+const onceAccessed = (version: SecretVersion): number | null => {
+  const flag = version.ephemeral?.expiresOnceAccessed ?? null;
+  return flag === null ? null : flag ? 1 : 0;
+};
+
+/** Column values in `versionColumns()` order. */
 export const versionValues = (version: SecretVersion): SqlValue[] => [
   version.secretId,
   version.revision,
@@ -133,14 +182,34 @@ export const versionValues = (version: SecretVersion): SqlValue[] => [
   version.deletionRequestedAt,
   version.statusBeforeDeletion,
   version.ephemeral?.expiresAt ?? null,
-  version.ephemeral?.expiresOnceAccessed === null || version.ephemeral === null ? null : version.ephemeral.expiresOnceAccessed ? 1 : 0,
+  onceAccessed(version),
   version.ephemeral?.action ?? null,
   version.checksumAlgorithm,
 ];
 
+/** What a version may change after it is written; its payload and checksum algorithm are fixed. */
+export const VERSION_ASSIGNMENTS =
+  'status = ?, description = ?, updated_at = ?, deleted_at = ?, deletion_requested_at = ?, status_before_deletion = ?, eph_expires_at = ?, eph_expires_once_accessed = ?, eph_action = ?';
+
+/** Values for `VERSION_ASSIGNMENTS`, then the key. */
+export const versionUpdateValues = (version: SecretVersion): SqlValue[] => [
+  version.status,
+  version.description,
+  version.updatedAt,
+  version.deletedAt,
+  version.deletionRequestedAt,
+  version.statusBeforeDeletion,
+  version.ephemeral?.expiresAt ?? null,
+  onceAccessed(version),
+  version.ephemeral?.action ?? null,
+  version.secretId,
+  version.revision,
+];
+
+/** Null once the payload is erased. */
 export const sealedFromRow = (row: PayloadRow): SealedPayload | null =>
   row.wrapped_dek === null || row.ciphertext === null
     ? null
-    : { dekId: row.dek_id, kekId: row.kek_id, wrappedDek: Buffer.from(row.wrapped_dek), ciphertext: Buffer.from(row.ciphertext) };
+    : { dekId: row.dek_id, kekId: row.kek_id, wrappedDek: asBuffer(row.wrapped_dek), ciphertext: asBuffer(row.ciphertext) };
 
 export const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');

@@ -1,18 +1,20 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { AppError } from '../../shared/errors.js';
+import { BoundedCache } from '../sql/bounded-cache.js';
 import { translateDriverError, type SqlDriver, type SqlExecutor, type SqlValue } from '../sql/sql-driver.js';
 
 type Params = readonly SqlValue[];
 
-/**
- * better-sqlite3 is synchronous, but transactions take async callbacks. While one is
- * open, every other call waits for it: otherwise another request's microtask could
- * read uncommitted rows, or have its write rolled back with someone else's transaction.
- */
-export const openSqliteDriver = (dataDir: string): SqlDriver => {
+export const SQLITE_FILE_NAME = 'coffer.db';
+
+const openDatabase = (dataDir: string): Database.Database => {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Database(join(dataDir, 'coffer.db'));
+  const file = join(dataDir, SQLITE_FILE_NAME);
+  // Created owner-only before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+  closeSync(openSync(file, 'a', 0o600));
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // FULL: an acknowledged write survives power loss, not only a process crash.
   db.pragma('synchronous = FULL');
@@ -20,56 +22,79 @@ export const openSqliteDriver = (dataDir: string): SqlDriver => {
   db.pragma('busy_timeout = 5000');
   // Purged payloads must not linger in free pages.
   db.pragma('secure_delete = ON');
+  // 64 MiB of page cache (negative means KiB).
   db.pragma('cache_size = -65536');
+  return db;
+};
 
-  const statements = new Map<string, Database.Statement>();
-  const prepare = (sql: string): Database.Statement => {
-    let statement = statements.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql.replace(/ FOR UPDATE/g, ''));
-      statements.set(sql, statement);
-    }
-    return statement;
-  };
-  const guarded = <T>(run: () => T): T => {
+/**
+ * better-sqlite3 over one connection. It is synchronous, but transactions take async
+ * callbacks, so the connection may sit inside an open transaction across ticks. While
+ * it does, every other call waits for it to end: run in between, another request could
+ * read uncommitted rows, or see its own acknowledged write rolled back with someone
+ * else's transaction. When no transaction is open, calls run at once (the fast path).
+ */
+export const openSqliteDriver = (dataDir: string): SqlDriver => {
+  let db: Database.Database;
+  try {
+    db = openDatabase(dataDir);
+  } catch (error) {
+    throw translateDriverError(error);
+  }
+
+  // Shared SQL says `FOR UPDATE`; SQLite has no row locks, BEGIN IMMEDIATE locks the database.
+  const statements = new BoundedCache<Database.Statement>(500);
+  const prepare = (sql: string): Database.Statement =>
+    statements.getOrCreate(sql, (text) => db.prepare(text.replace(/\s+FOR UPDATE\b/g, '')));
+  const guarded = <T>(work: () => T): T => {
     try {
-      return run();
+      return work();
     } catch (error) {
-      throw translateDriverError(error);
+      throw db.open ? translateDriverError(error) : new AppError('unavailable', 'storage is closed');
     }
   };
+  // Async functions run their body synchronously: the statement executes before they return.
   const direct: SqlExecutor = {
     all: async <T>(sql: string, params: Params = []) => guarded(() => prepare(sql).all(...params) as T[]),
     get: async <T>(sql: string, params: Params = []) => guarded(() => prepare(sql).get(...params) as T | undefined),
     run: async (sql: string, params: Params = []) => guarded(() => ({ changes: prepare(sql).run(...params).changes })),
   };
 
-  // Transactions queue up in order; `active` is the one running, if any.
-  let tail: Promise<void> = Promise.resolve();
-  let active: Promise<void> | null = null;
-  const waitUntilIdle = async (): Promise<void> => {
-    while (active) {
-      await active;
+  // `open` settles when the running transaction ends; `queue` when the last queued one does.
+  let open: Promise<void> | null = null;
+  let queue: Promise<void> = Promise.resolve();
+  // The check and the call share one synchronous continuation, so no transaction can
+  // begin between them.
+  const afterTransactions = async <T>(call: () => Promise<T>): Promise<T> => {
+    while (open !== null) {
+      await open;
     }
-  };
-  // The call runs in the same tick as the idle check, so no transaction can open in between.
-  const outside = async <T>(call: () => Promise<T>): Promise<T> => {
-    await waitUntilIdle();
     return call();
+  };
+  const rollback = () => {
+    try {
+      if (db.inTransaction) {
+        db.exec('ROLLBACK');
+      }
+    } catch {
+      // The original error matters more; SQLite rolls back by itself when it can.
+    }
   };
 
   return {
     dialect: 'sqlite',
-    all: (sql, params) => (active ? outside(() => direct.all(sql, params)) : direct.all(sql, params)),
-    get: (sql, params) => (active ? outside(() => direct.get(sql, params)) : direct.get(sql, params)),
-    run: (sql, params) => (active ? outside(() => direct.run(sql, params)) : direct.run(sql, params)),
+    all: (sql, params) => (open === null ? direct.all(sql, params) : afterTransactions(() => direct.all(sql, params))),
+    get: (sql, params) => (open === null ? direct.get(sql, params) : afterTransactions(() => direct.get(sql, params))),
+    run: (sql, params) => (open === null ? direct.run(sql, params) : afterTransactions(() => direct.run(sql, params))),
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      const previous = tail;
-      let release = () => {};
-      const mine = new Promise<void>((resolve) => (release = resolve));
-      tail = mine;
+      const previous = queue;
+      let end = () => {};
+      const mine = new Promise<void>((resolve) => {
+        end = resolve;
+      });
+      queue = mine;
       await previous;
-      active = mine;
+      open = mine;
       try {
         guarded(() => db.exec('BEGIN IMMEDIATE'));
         try {
@@ -77,19 +102,20 @@ export const openSqliteDriver = (dataDir: string): SqlDriver => {
           guarded(() => db.exec('COMMIT'));
           return result;
         } catch (error) {
-          if (db.inTransaction) {
-            db.exec('ROLLBACK');
-          }
+          rollback();
+          // Statement errors were translated where they happened; the callback's own pass through.
           throw error;
         }
       } finally {
-        active = null;
-        release();
+        open = null;
+        end();
       }
     },
-    close: async () => {
-      await tail;
-      db.close();
+    async close() {
+      await queue;
+      if (db.open) {
+        db.close();
+      }
     },
   };
 };

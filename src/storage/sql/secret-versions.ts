@@ -1,0 +1,114 @@
+import type { RevisionSelector, Secret, SecretVersion, VersionPlan, VersionWithPayload } from '../../core/secrets/index.js';
+import { AppError } from '../../shared/errors.js';
+import { lockSecret, lockVersion, writeVersion } from './secret-locks.js';
+import { joinedVersionSql, revisionSql, versionFromJoinedRow, type JoinedRow } from './secret-queries.js';
+import { placeholders, secretFromRow, sealedFromRow, versionColumns, versionFromRow, versionValues, type VersionRow } from './secret-rows.js';
+import { asBuffer, UniqueViolation, type SqlDriver } from './sql-driver.js';
+
+const INSERT_VERSION = `INSERT INTO secret_versions (${versionColumns()}, dek_id, kek_id, wrapped_dek, ciphertext) VALUES (${placeholders(17)})`;
+const DISABLE_PREVIOUS =
+  "UPDATE secret_versions SET status = 'disabled', updated_at = ? WHERE secret_id = ? AND revision = ? AND status = 'enabled'";
+
+export const appendVersion = async (
+  db: SqlDriver,
+  region: string,
+  secretId: string,
+  build: (secret: Secret, revision: number) => VersionPlan,
+): Promise<{ secret: Secret; version: SecretVersion }> => {
+  try {
+    return await db.transaction(async (tx) => {
+      // The lock makes the read of version_count and its increment one step, across processes.
+      const secret = await lockSecret(tx, region, secretId);
+      const revision = secret.versionCount + 1;
+      const plan = build(secret, revision);
+      const version: SecretVersion = { ...plan.version, secretId, revision };
+      if (plan.disablePrevious && revision > 1) {
+        await tx.run(DISABLE_PREVIOUS, [version.createdAt, secretId, revision - 1]);
+      }
+      const { sealed } = plan;
+      await tx.run(INSERT_VERSION, [...versionValues(version), sealed.dekId, sealed.kekId, asBuffer(sealed.wrappedDek), asBuffer(sealed.ciphertext)]);
+      // secrets.updated_at stays: a new version is not a change of the secret's metadata.
+      await tx.run('UPDATE secrets SET version_count = ? WHERE id = ?', [revision, secretId]);
+      return { secret: { ...secret, versionCount: revision }, version };
+    });
+  } catch (error) {
+    // Under the lock a revision cannot be taken twice; if it was, the lock failed.
+    throw error instanceof UniqueViolation ? new AppError('internal', 'a revision was reserved twice', {}, { cause: error }) : error;
+  }
+};
+
+export const getVersion = async (db: SqlDriver, secretId: string, selector: RevisionSelector): Promise<SecretVersion | null> => {
+  const { clause, params } = revisionSql(selector);
+  const row = await db.get<VersionRow>(`SELECT ${versionColumns('v')} FROM secret_versions v WHERE v.secret_id = ? ${clause}`, [secretId, ...params]);
+  return row ? versionFromRow(row) : null;
+};
+
+// Built once: equal SQL text is what the statement caches key on.
+const JOINED_LATEST = joinedVersionSql(revisionSql('latest').clause);
+const JOINED_LATEST_ENABLED = joinedVersionSql(revisionSql('latest_enabled').clause);
+const JOINED_REVISION = joinedVersionSql(revisionSql(1).clause);
+
+export const readVersionWithPayload = async (
+  db: SqlDriver,
+  region: string,
+  secretId: string,
+  selector: RevisionSelector,
+): Promise<VersionWithPayload | null> => {
+  const row =
+    selector === 'latest'
+      ? await db.get<JoinedRow>(JOINED_LATEST, [secretId, region])
+      : selector === 'latest_enabled'
+        ? await db.get<JoinedRow>(JOINED_LATEST_ENABLED, [secretId, region])
+        : await db.get<JoinedRow>(JOINED_REVISION, [secretId, region, selector]);
+  return row ? { secret: secretFromRow(row), version: versionFromJoinedRow(row), sealed: sealedFromRow(row) } : null;
+};
+
+export const updateVersion = (
+  db: SqlDriver,
+  secretId: string,
+  revision: number,
+  mutate: (version: SecretVersion, secret: Secret) => SecretVersion,
+): Promise<SecretVersion> =>
+  db.transaction(async (tx) => {
+    const secret = await lockSecret(tx, null, secretId);
+    const current = await lockVersion(tx, secretId, revision);
+    const next = mutate(current, secret);
+    if (next !== current) {
+      if (next.revision !== revision) {
+        throw new AppError('internal', 'a version was written back under another revision');
+      }
+      await writeVersion(tx, secretId, next);
+    }
+    return next;
+  });
+
+export const erasePayload = async (db: SqlDriver, secretId: string, revision: number, deletedAt: number): Promise<void> => {
+  // An earlier deletion time stays: erasing twice is not a second deletion.
+  await db.run(
+    "UPDATE secret_versions SET status = 'deleted', deleted_at = COALESCE(deleted_at, ?), ciphertext = NULL, wrapped_dek = NULL WHERE secret_id = ? AND revision = ?",
+    [deletedAt, secretId, revision],
+  );
+};
+
+export const findVersionsDueForPurge = async (db: SqlDriver, cutoff: number, limit: number): Promise<{ secretId: string; revision: number }[]> => {
+  const rows = await db.all<{ secret_id: string; revision: number }>(
+    `SELECT secret_id, revision FROM secret_versions
+     WHERE status = 'scheduled_for_deletion' AND deletion_requested_at <= ? AND ciphertext IS NOT NULL
+     ORDER BY deletion_requested_at LIMIT ?`,
+    [cutoff, limit],
+  );
+  return rows.map((row) => ({ secretId: row.secret_id, revision: Number(row.revision) }));
+};
+
+export const findExpiredVersions = async (
+  db: SqlDriver,
+  now: number,
+  limit: number,
+): Promise<{ secretId: string; region: string; revision: number }[]> => {
+  const rows = await db.all<{ secret_id: string; region: string; revision: number }>(
+    `SELECT v.secret_id, s.region, v.revision FROM secret_versions v JOIN secrets s ON s.id = v.secret_id
+     WHERE v.status = 'enabled' AND v.eph_expires_at <= ? ORDER BY v.eph_expires_at LIMIT ?`,
+    [now, limit],
+  );
+  return rows.map((row) => ({ secretId: row.secret_id, region: row.region, revision: Number(row.revision) }));
+};

@@ -1,0 +1,46 @@
+import type { Migration } from '../sql/sql-driver.js';
+
+/**
+ * SQLite's schema history; keep the same tables and columns as PostgreSQL's. Times are
+ * epoch microseconds, booleans 0/1, tags, owners and policies JSON text.
+ */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE coffer_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE organizations (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE projects (id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations(id),
+        name TEXT NOT NULL, description TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE TABLE api_keys (access_key TEXT PRIMARY KEY, secret_key_hash BLOB NOT NULL UNIQUE,
+        organization_id TEXT NOT NULL REFERENCES organizations(id), default_project_id TEXT NOT NULL,
+        description TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER);
+      CREATE TABLE secrets (id TEXT PRIMARY KEY, region TEXT NOT NULL, organization_id TEXT NOT NULL,
+        project_id TEXT NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL, type TEXT NOT NULL,
+        description TEXT NOT NULL, tags TEXT NOT NULL, protected INTEGER NOT NULL, ephemeral_policy TEXT,
+        used_by TEXT NOT NULL, key_id TEXT, version_count INTEGER NOT NULL, created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL, deletion_requested_at INTEGER);
+      CREATE UNIQUE INDEX secrets_active_name ON secrets (region, project_id, path, name)
+        WHERE deletion_requested_at IS NULL;
+      CREATE INDEX secrets_listing ON secrets (region, organization_id, project_id, name);
+      CREATE INDEX secrets_deletion ON secrets (deletion_requested_at);
+      CREATE TABLE secret_tags (secret_id TEXT NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL, PRIMARY KEY (secret_id, tag));
+      CREATE INDEX secret_tags_tag ON secret_tags (tag);
+      CREATE TABLE secret_versions (secret_id TEXT NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+        revision INTEGER NOT NULL, status TEXT NOT NULL, description TEXT NOT NULL,
+        created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, deleted_at INTEGER,
+        deletion_requested_at INTEGER, status_before_deletion TEXT, eph_expires_at INTEGER,
+        eph_expires_once_accessed INTEGER, eph_action TEXT, checksum_algorithm TEXT,
+        dek_id TEXT NOT NULL, kek_id TEXT NOT NULL, wrapped_dek BLOB, ciphertext BLOB,
+        PRIMARY KEY (secret_id, revision));
+      CREATE INDEX secret_versions_deletion ON secret_versions (status, deletion_requested_at);
+      CREATE INDEX secret_versions_expiry ON secret_versions (status, eph_expires_at);
+      CREATE INDEX secret_versions_kek ON secret_versions (kek_id);
+      CREATE TABLE key_encryption_keys (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, region TEXT NOT NULL,
+        generation INTEGER NOT NULL, wrapped_key BLOB NOT NULL, created_at INTEGER NOT NULL,
+        UNIQUE (project_id, region, generation))
+    `,
+  },
+];
