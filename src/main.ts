@@ -45,6 +45,12 @@ export const startServer = async (config: Config, announce: Announce = console.l
   const regions = config.regions;
   const iam = createIamService({ store: storage.iam, clock });
   const keys = createKeyService({ store: storage.keys, rootKey, clock });
+  try {
+    await keys.verifyRootKey();
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
   const secrets = createSecretService({ store: storage.secrets, iam, clock, regions });
   const versions = createVersionService({ store: storage.secrets, keys, iam, clock, regions });
   const access = createAccessService({ store: storage.secrets, keys, iam, clock, regions });

@@ -11,6 +11,6 @@ registerServe(program);
 registerKeys(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
+  console.error(`coffer: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

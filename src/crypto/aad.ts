@@ -6,6 +6,9 @@
  */
 const encode = (parts: readonly string[]): Buffer => Buffer.from(parts.join('\u0000'), 'utf8');
 
+/** The value that proves, at start-up, that the root key is the one the store was created with. */
+export const rootKeyCheckAad = (): Buffer => encode(['coffer/root-key-check/v1']);
+
 /** The key-encryption key of a (project, region), wrapped by the root key. */
 export const keyEncryptionKeyAad = (kekId: string, projectId: string, region: string): Buffer =>
   encode(['coffer/kek/v1', kekId, projectId, region]);

@@ -5,6 +5,7 @@ import {
   keyEncryptionKeyAad,
   open,
   payloadAad,
+  rootKeyCheckAad,
   seal,
 } from '../../crypto/index.js';
 import type { Clock } from '../../shared/clock.js';
@@ -97,6 +98,30 @@ export const createKeyService = ({ store, rootKey, clock }: KeyServiceDeps) => {
   const kekBytes = async (id: string): Promise<Buffer> => unwrappedKeks.get(id) ?? unwrapKek(await kekById(id));
 
   return {
+    /**
+     * Refuses to run with a root key other than the one the store was created with: a
+     * process started with the wrong key would otherwise write data nobody can read.
+     */
+    async verifyRootKey(): Promise<void> {
+      if (!(await store.getRootKeyCheck())) {
+        await store.putRootKeyCheckIfAbsent(seal(rootKey, generateKey(), rootKeyCheckAad()));
+      }
+      const check = await store.getRootKeyCheck();
+      try {
+        if (!check) {
+          throw new IntegrityError('no root key check value');
+        }
+        open(rootKey, check, rootKeyCheckAad());
+      } catch (error) {
+        throw new AppError(
+          'failed_precondition',
+          'the root key does not match this store: start every process with the root key the store was created with (COFFER_ROOT_KEY or <data-dir>/root.key)',
+          {},
+          { cause: error },
+        );
+      }
+    },
+
     /** Resolves the KEK before a write transaction, so the transaction does no key I/O. */
     async prepareSealer(scope: KeyScope): Promise<(identity: PayloadIdentity, plaintext: Uint8Array) => SealedPayload> {
       const kekRecord = await activeKek(scope);

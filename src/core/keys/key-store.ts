@@ -36,6 +36,10 @@ export interface KeyStore {
   countDataKeysNotUnder(scope: KeyScope, kekId: string): Promise<number>;
   /** Data keys of the scope wrapped by any KEK other than `kekId`, a batch at a time. */
   listDataKeysNotUnder(scope: KeyScope, kekId: string, limit: number): Promise<WrappedDataKeyRecord[]>;
+  /** The root-key check value: a random value sealed under the root key when the store was created. */
+  getRootKeyCheck(): Promise<Uint8Array | null>;
+  /** Stores the check value unless one exists already (another process may have been first). */
+  putRootKeyCheckIfAbsent(value: Uint8Array): Promise<void>;
   /** Replaces a wrapped data key only if it is still under `expectedKekId`; returns whether it did. */
   rewrapDataKey(record: WrappedDataKeyRecord, expectedKekId: string): Promise<boolean>;
 }
