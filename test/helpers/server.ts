@@ -36,7 +36,15 @@ const randomAccessKey = (): string =>
  * to announce its URL. The process is the same code path users run.
  */
 export const startServer = async (options: StartOptions = {}): Promise<TestServer> => {
-  const identity = options.identity ?? {
+  // Only the identity fields: callers often pass a whole TestServer here.
+  const identity = options.identity
+    ? {
+        accessKey: options.identity.accessKey,
+        secretKey: options.identity.secretKey,
+        projectId: options.identity.projectId,
+        organizationId: options.identity.organizationId,
+      }
+    : {
     accessKey: randomAccessKey(),
     secretKey: randomUUID(),
     projectId: randomUUID(),

@@ -17,7 +17,7 @@ describe('root key', () => {
         /root key does not match this store/,
       );
       const again = await startServer({ dataDir, identity: first });
-      const health = await fetch(`${again.url}/health`).catch((error: unknown) => assert.fail(`${String(error)}\n${again.output()}`));
+      const health = await fetch(`${again.url}/health`).catch((error: unknown) => assert.fail(`${String(error)} ${String((error as Error).cause)} exit=${String(again.process.exitCode)}\n${again.output()}`));
       assert.equal(health.status, 200);
       assert.doesNotMatch(again.output(), /Bootstrapped/);
       await again.stop();
