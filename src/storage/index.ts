@@ -56,3 +56,5 @@ export const openStorage = async (options: StorageOptions): Promise<Storage> => 
     close: () => driver.close(),
   };
 };
+
+export type { SqlDialect } from './sql/sql-driver.js';

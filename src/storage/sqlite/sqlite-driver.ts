@@ -60,16 +60,16 @@ export const openSqliteDriver = (dataDir: string): SqlDriver => {
     run: async (sql: string, params: Params = []) => guarded(() => ({ changes: prepare(sql).run(...params).changes })),
   };
 
-  // `open` settles when the running transaction ends; `queue` when the last queued one does.
+  // `open` is the running transaction, settling when it ends. `queue` settles when the
+  // last call queued behind transactions has run: transactions and the calls that had to
+  // wait take turns in arrival order, so a stream of writes cannot starve a waiting read.
   let open: Promise<void> | null = null;
   let queue: Promise<void> = Promise.resolve();
-  // The check and the call share one synchronous continuation, so no transaction can
-  // begin between them.
-  const afterTransactions = async <T>(call: () => Promise<T>): Promise<T> => {
-    while (open !== null) {
-      await open;
-    }
-    return call();
+  const ignore = () => {};
+  const afterTransactions = <T>(call: () => Promise<T>): Promise<T> => {
+    const result = queue.then(call);
+    queue = result.then(ignore, ignore);
+    return result;
   };
   const rollback = () => {
     try {

@@ -75,6 +75,22 @@ describe('sqlite driver', () => {
     await driver.close();
   });
 
+  it('runs a waiting call before transactions queued after it', async () => {
+    const driver = await openTable();
+    const order: string[] = [];
+    const tx = (name: string) =>
+      driver.transaction(async () => {
+        order.push(name);
+        await sleep(2);
+      });
+    const first = tx('first');
+    await sleep(0);
+    const read = driver.get('SELECT 1 AS one').then(() => order.push('read'));
+    await Promise.all([first, read, tx('second'), tx('third')]);
+    assert.deepEqual(order, ['first', 'read', 'second', 'third']);
+    await driver.close();
+  });
+
   it('answers at once when no transaction is open', async () => {
     const driver = await openTable();
     let settled = false;
