@@ -3,10 +3,21 @@ import type { FastifyReply } from 'fastify';
 /**
  * Writes JSON with `Content-Type: application/json` and no charset parameter: the
  * Scaleway JS SDK and hvac compare the header exactly and fail on anything else.
- * A Buffer is sent because Fastify appends a charset to string payloads.
+ * The response is written straight to Node's socket: Fastify would append a charset
+ * to a string, and a Buffer body costs an extra vectored write on every response
+ * (it was a quarter of the CPU time of a secret read).
  */
-export const sendJson = (reply: FastifyReply, status: number, body: unknown): FastifyReply =>
-  reply.code(status).header('content-type', 'application/json').send(Buffer.from(JSON.stringify(body)));
+export const sendJson = (reply: FastifyReply, status: number, body: unknown): FastifyReply => {
+  const text = JSON.stringify(body);
+  reply.hijack();
+  reply.raw.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'x-request-id': reply.request.id,
+  });
+  reply.raw.end(text);
+  return reply;
+};
 
 export const sendNoContent = (reply: FastifyReply): FastifyReply =>
   reply.code(204).header('content-type', 'application/json').send();

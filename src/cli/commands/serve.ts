@@ -22,18 +22,23 @@ export const registerServe = (program: Command): void => {
         }
         throw error;
       }
-      const server = await startServer(config);
+      // Signals are handled from the start: one that arrives while the store is still
+      // opening waits for start-up to finish, then shuts down cleanly.
+      const starting = startServer(config);
       const shutdown = (signal: string) => {
         console.log(`${signal} received: draining requests and closing the store`);
-        server.close().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            console.error('shutdown failed', error);
-            process.exit(1);
-          },
-        );
+        starting
+          .then((server) => server.close())
+          .then(
+            () => process.exit(0),
+            (error: unknown) => {
+              console.error('shutdown failed', error);
+              process.exit(1);
+            },
+          );
       };
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
+      await starting;
     });
 };
