@@ -26,6 +26,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Reuse the same credentials and ids (a second process on the same store). */
   identity?: Pick<TestServer, 'accessKey' | 'secretKey' | 'projectId' | 'organizationId'>;
+  /** Run the compiled build (`bin/coffer.js`, after `npm run build`), as users do, instead of the sources. */
+  compiled?: boolean;
 }
 
 const randomAccessKey = (): string =>
@@ -64,7 +66,8 @@ export const startServer = async (options: StartOptions = {}): Promise<TestServe
     ...(options.postgresUrl ? { COFFER_POSTGRES_URL: options.postgresUrl } : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT_DIR, 'src/cli/index.ts'), 'serve'], {
+  const entry = options.compiled ? [join(ROOT_DIR, 'bin/coffer.js')] : ['--import', 'tsx', join(ROOT_DIR, 'src/cli/index.ts')];
+  const child = spawn(process.execPath, [...entry, 'serve'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
