@@ -81,7 +81,6 @@ export const startServer = async (config: Config, announce: Announce = console.l
   const app = buildApp({
     services: { iam, secrets, versions, access, browse, keys, checkHealth: () => storage.ping() },
     logger,
-    regions,
   });
   await app.listen({ host: config.listen.host, port: config.listen.port });
   const address = app.server.address();

@@ -10,7 +10,6 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export interface AppOptions {
   services: CofferServices;
   logger: FastifyBaseLogger;
-  regions: readonly string[];
 }
 
 /** Error a body parser reports; every adapter renders it in its own envelope. */
@@ -27,7 +26,7 @@ export class BodyError extends Error {
  * Builds the HTTP server: one Fastify instance, one body parser, and each wire API
  * mounted as an encapsulated plugin with its own error envelope.
  */
-export const buildApp = ({ services, logger, regions }: AppOptions): FastifyInstance => {
+export const buildApp = ({ services, logger }: AppOptions): FastifyInstance => {
   const app = Fastify({
     loggerInstance: logger,
     // Access is recorded by the audit trail, not the operational log.
@@ -75,7 +74,7 @@ export const buildApp = ({ services, logger, regions }: AppOptions): FastifyInst
     return sendJson(reply, 200, { status: 'ok' });
   });
 
-  app.register(async (scoped) => registerScalewayApi(scoped, services, regions), { prefix: '/secret-manager/v1beta1' });
+  app.register(async (scoped) => registerScalewayApi(scoped, services), { prefix: '/secret-manager/v1beta1' });
   app.register(async (scoped) => registerAdminRoutes(scoped, services), { prefix: '/coffer/v1' });
 
   // Go SDKs ask for this to build SRNs; an external platform answers it like this.

@@ -13,17 +13,6 @@ export const systemClock: Clock = {
   nowMicros: () => Math.floor((performance.timeOrigin + performance.now()) * 1000),
 };
 
-/** A clock a unit test sets and advances by hand. */
-export class ManualClock implements Clock {
-  constructor(private current: number = Date.now() * 1000) {}
-  nowMicros(): number {
-    return this.current;
-  }
-  advanceSeconds(seconds: number): void {
-    this.current += Math.round(seconds * 1_000_000);
-  }
-}
-
 export const MICROS_PER_SECOND = 1_000_000;
 
 /** RFC 3339 UTC with exactly six fractional digits, as every Scaleway timestamp is written. */

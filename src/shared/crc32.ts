@@ -31,5 +31,3 @@ export const crc32c = (bytes: Uint8Array): number => checksum(CASTAGNOLI, bytes)
 /** Which polynomial gives `expected` for `bytes`, or null when neither does. */
 export const matchingCrc32 = (bytes: Uint8Array, expected: number): 'crc32' | 'crc32c' | null =>
   crc32Ieee(bytes) === expected ? 'crc32' : crc32c(bytes) === expected ? 'crc32c' : null;
-
-export const matchesCrc32 = (bytes: Uint8Array, expected: number): boolean => matchingCrc32(bytes, expected) !== null;

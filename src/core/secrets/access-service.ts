@@ -96,7 +96,7 @@ export const createAccessService = ({ store, keys, iam, clock, regions }: Access
       assertRegion(regions, region);
       const project = await iam.resolveProject(actor, input.projectId);
       const path = normalizePath(input.path, 'secret_path');
-      const name = validateName(input.name);
+      const name = validateName(input.name, 'secret_name');
       const secret = await store.findActiveSecretByPath(region, project.id, path, name);
       if (!secret) {
         throw notFound('secret', `${path === '/' ? '' : path}/${name}`);

@@ -31,23 +31,15 @@ const compareItems = (order: SecretOrder) => (a: BrowseItem, b: BrowseItem): num
  * Folders exist only as paths. Browsing `prefix` shows the secrets stored exactly at
  * it, and one folder per child segment that holds a secret at any depth.
  */
-export const createBrowseService = ({ secrets }: { secrets: Pick<SecretService, 'list'> }) => ({
+export const createBrowseService = ({ secrets }: { secrets: Pick<SecretService, 'listAll'> }) => ({
   async browse(actor: Actor, region: string, input: BrowseInput, page: PageRequest) {
     const prefix = normalizePath(input.prefix, 'prefix');
-    const all: Secret[] = [];
-    // Walk the listing in pages so that one browse never holds an unbounded query open.
-    for (let pageNumber = 1; ; pageNumber += 1) {
-      const batch = await secrets.list(
-        actor,
-        region,
-        { projectId: input.projectId, pathPrefix: prefix, tags: input.tags, type: input.type, order: 'name_asc' },
-        { page: pageNumber, pageSize: 1000 },
-      );
-      all.push(...batch.items);
-      if (all.length >= batch.totalCount || batch.items.length === 0) {
-        break;
-      }
-    }
+    const all = await secrets.listAll(actor, region, {
+      projectId: input.projectId,
+      pathPrefix: prefix,
+      tags: input.tags,
+      type: input.type,
+    });
     const folders = new Map<string, { createdAt: number; updatedAt: number }>();
     const items: BrowseItem[] = [];
     const base = prefix === '/' ? '/' : `${prefix}/`;

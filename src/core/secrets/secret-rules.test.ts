@@ -24,6 +24,13 @@ describe('secret naming rules', () => {
     }
   });
 
+  it('names the field the caller used', () => {
+    assert.throws(
+      () => validateName('a/b', 'secret_name'),
+      (error: unknown) => error instanceof AppError && error.details.problems?.[0]?.field === 'secret_name',
+    );
+  });
+
   it('drops duplicate tags and refuses empty ones', () => {
     assert.deepEqual(validateTags(['a', 'b', 'a']), ['a', 'b']);
     assert.throws(() => validateTags(['']), AppError);

@@ -34,12 +34,12 @@ export const normalizePath = (raw: string | null | undefined, field = 'path'): s
   return `/${segments.join('/')}`;
 };
 
-export const validateName = (name: string): string => {
+export const validateName = (name: string, field = 'name'): string => {
   if (name.length === 0) {
-    throw invalidField('name', 'required', 'name is required');
+    throw invalidField(field, 'required', `${field} is required`);
   }
   if (!SEGMENT.test(name) || name === '.' || name === '..') {
-    throw invalidField('name', 'format', 'name must be 1-255 characters among letters, digits, ".", "_" and "-"');
+    throw invalidField(field, 'format', `${field} must be 1-255 characters among letters, digits, ".", "_" and "-"`);
   }
   return name;
 };

@@ -97,6 +97,12 @@ export const createSecretService = ({ store, iam, clock, regions }: SecretServic
       return store.listSecrets(filter, input.order ?? 'name_asc', page);
     },
 
+    /** Every matching secret, unpaged; browse folds them into folders. */
+    async listAll(actor: Actor, region: string, input: ListSecretsInput): Promise<Secret[]> {
+      assertRegion(regions, region);
+      return store.listAllSecrets(await buildFilter(actor, region, input));
+    },
+
     async update(actor: Actor, region: string, id: string, input: UpdateSecretInput): Promise<Secret> {
       assertRegion(regions, region);
       await loadSecret(store, iam, actor, region, id, 'secrets:secret:update');

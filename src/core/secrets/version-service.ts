@@ -156,12 +156,12 @@ export const createVersionService = ({ store, keys, iam, clock, regions }: Versi
 
     /** Schedules a version for deletion; the purge erases its payload when the window ends. */
     async delete(actor: Actor, region: string, secretId: string, selector: RevisionSelector): Promise<void> {
-      const immediate = (await loadSecret(store, iam, actor, region, secretId, 'secrets:version:delete')).ephemeralPolicy !== null;
-      const version = await transition(actor, region, secretId, selector, 'secrets:version:delete', (current, now) => {
+      const version = await transition(actor, region, secretId, selector, 'secrets:version:delete', (current, now, policy) => {
         if (current.status === 'scheduled_for_deletion' || current.status === 'deleted') {
           return current;
         }
-        if (immediate) {
+        // Versions of an ephemeral secret go at once, as on Scaleway.
+        if (policy !== null) {
           return { ...current, status: 'deleted', deletedAt: now };
         }
         return { ...current, status: 'scheduled_for_deletion', statusBeforeDeletion: current.status, deletionRequestedAt: now };

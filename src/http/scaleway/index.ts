@@ -9,7 +9,7 @@ import { queryOf, regionOf, registerSecretRoutes } from './secret-routes.js';
 import { registerVersionRoutes } from './version-routes.js';
 
 /** Scaleway Secret Manager v1beta1, mounted at /secret-manager/v1beta1. */
-export const registerScalewayApi = (app: FastifyInstance, services: CofferServices, _regions: readonly string[]): void => {
+export const registerScalewayApi = (app: FastifyInstance, services: CofferServices): void => {
   app.setErrorHandler(handleScalewayError);
   app.setNotFoundHandler((request, reply) =>
     handleScalewayError(

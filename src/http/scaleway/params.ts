@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { SECRET_TYPES, VERSION_STATUSES, type RevisionSelector, type SecretType } from '../../core/secrets/index.js';
 import { invalidField } from '../../shared/errors.js';
 import { isUuid } from '../../shared/ids.js';
@@ -123,4 +122,3 @@ export const revisionParam = (value: string | undefined): RevisionSelector => {
   return Number(value);
 };
 
-export const paramsSchema = z.record(z.string(), z.string());
