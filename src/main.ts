@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { Config } from './config/config.js';
 import { createIamService } from './core/iam/index.js';
 import { createKeyService } from './core/keys/index.js';
+import { createKvService } from './core/kv/index.js';
 import {
   createAccessService,
   createBrowseService,
@@ -55,6 +56,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
   const versions = createVersionService({ store: storage.secrets, keys, iam, clock, regions });
   const access = createAccessService({ store: storage.secrets, keys, iam, clock, regions });
   const browse = createBrowseService({ secrets });
+  const kv = createKvService({ store: storage.secrets, kvStore: storage.kv, secrets, access, keys, iam, clock, regions });
   const maintenance = createMaintenance({
     store: storage.secrets,
     access,
@@ -79,8 +81,9 @@ export const startServer = async (config: Config, announce: Announce = console.l
   }
 
   const app = buildApp({
-    services: { iam, secrets, versions, access, browse, keys, checkHealth: () => storage.ping() },
+    services: { iam, secrets, versions, access, browse, kv, keys, checkHealth: () => storage.ping() },
     logger,
+    vault: { mounts: config.vaultMounts, defaultRegion: regions[0] ?? 'fr-par' },
   });
   await app.listen({ host: config.listen.host, port: config.listen.port });
   const address = app.server.address();

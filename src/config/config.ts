@@ -11,7 +11,32 @@ export const defaults = {
   maintenanceIntervalSeconds: 60,
   postgresPoolSize: 10,
   logLevel: 'info',
+  vaultMounts: '',
 } as const;
+
+/**
+ * Vault mounts beyond `secret` (which always maps to the caller's default project in
+ * the first region): `mount=projectId@region`, comma-separated; projectId or region
+ * may be left empty for those defaults.
+ */
+const vaultMountsSchema = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*=([0-9a-fA-F-]{36})?(@[a-z]{2}-[a-z0-9]{2,8})?$/,
+          'each mount looks like name=projectId@region',
+        )
+        .transform((entry) => {
+          const [path = '', target = ''] = entry.split('=');
+          const [projectId = '', region = ''] = target.split('@');
+          return { path, projectId: projectId === '' ? null : projectId.toLowerCase(), region: region === '' ? null : region };
+        }),
+    ),
+  );
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
 
@@ -42,6 +67,7 @@ const configSchema = z
     deletionRetentionSeconds: z.coerce.number().min(0),
     maintenanceIntervalSeconds: z.coerce.number().positive(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    vaultMounts: vaultMountsSchema,
   })
   .refine((config) => config.storage !== 'postgres' || Boolean(config.postgresUrl), {
     message: 'storage=postgres needs --postgres-url or COFFER_POSTGRES_URL',
@@ -77,6 +103,7 @@ const ENV_NAMES = {
   deletionRetentionSeconds: 'COFFER_DELETION_RETENTION_SECONDS',
   maintenanceIntervalSeconds: 'COFFER_MAINTENANCE_INTERVAL_SECONDS',
   logLevel: 'COFFER_LOG_LEVEL',
+  vaultMounts: 'COFFER_VAULT_MOUNTS',
 } as const;
 
 export class ConfigError extends Error {}

@@ -2,14 +2,18 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from './admin/key-routes.js';
 import { sendJson } from './json.js';
+import { registerOvhApi } from './ovh/index.js';
 import { registerScalewayApi } from './scaleway/index.js';
 import type { CofferServices } from './services.js';
+import { installListVerb } from './vault/list-verb.js';
+import { registerVaultApi, type VaultMount } from './vault/index.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface AppOptions {
   services: CofferServices;
   logger: FastifyBaseLogger;
+  vault: { mounts: readonly VaultMount[]; defaultRegion: string };
 }
 
 /** Error a body parser reports; every adapter renders it in its own envelope. */
@@ -26,7 +30,7 @@ export class BodyError extends Error {
  * Builds the HTTP server: one Fastify instance, one body parser, and each wire API
  * mounted as an encapsulated plugin with its own error envelope.
  */
-export const buildApp = ({ services, logger }: AppOptions): FastifyInstance => {
+export const buildApp = ({ services, logger, vault }: AppOptions): FastifyInstance => {
   const app = Fastify({
     loggerInstance: logger,
     // Access is recorded by the audit trail, not the operational log.
@@ -76,6 +80,11 @@ export const buildApp = ({ services, logger }: AppOptions): FastifyInstance => {
 
   app.register(async (scoped) => registerScalewayApi(scoped, services), { prefix: '/secret-manager/v1beta1' });
   app.register(async (scoped) => registerAdminRoutes(scoped, services), { prefix: '/coffer/v1' });
+  app.register(async (scoped) => registerVaultApi(scoped, services, { ...vault, domainFromParam: false }), { prefix: '/v1' });
+  // OVHcloud: each okmsId names a (project, region) domain, with a REST API and a Vault one.
+  app.register(async (scoped) => registerVaultApi(scoped, services, { ...vault, domainFromParam: true }), { prefix: '/api/:okmsId/v1' });
+  app.register(async (scoped) => registerOvhApi(scoped, services), { prefix: '/api/:okmsId/v2' });
+  installListVerb(app);
 
   // Go SDKs ask for this to build SRNs; an external platform answers it like this.
   app.get('/metadata', async (_request, reply) =>

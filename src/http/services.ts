@@ -1,5 +1,6 @@
 import type { IamService } from '../core/iam/index.js';
 import type { KeyService } from '../core/keys/index.js';
+import type { KvService } from '../core/kv/index.js';
 import type { AccessService, BrowseService, SecretService, VersionService } from '../core/secrets/index.js';
 
 /** The core services every wire adapter is built over: one set, shared by all APIs. */
@@ -9,6 +10,8 @@ export interface CofferServices {
   versions: VersionService;
   access: AccessService;
   browse: BrowseService;
+  /** The key/value view (Vault KV v2, OVHcloud) over the same secrets. */
+  kv: KvService;
   keys: Pick<KeyService, 'rotate' | 'listScopes'>;
   /** Resolves when the store answers; `/health` uses it. */
   checkHealth(): Promise<void>;

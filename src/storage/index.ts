@@ -1,10 +1,12 @@
 import type { IamStore } from '../core/iam/index.js';
 import type { KeyStore } from '../core/keys/index.js';
+import type { KvStore } from '../core/kv/index.js';
 import type { SecretStore } from '../core/secrets/index.js';
 import { POSTGRES_MIGRATION_LOCK, POSTGRES_MIGRATIONS } from './postgres/migrations.js';
 import { openPostgresDriver } from './postgres/postgres-driver.js';
 import { SqlIamStore } from './sql/iam-repository.js';
 import { SqlKeyStore } from './sql/key-repository.js';
+import { SqlKvStore } from './sql/kv-repository.js';
 import { migrate, type MigrationPlan } from './sql/migrate.js';
 import { SqlSecretStore } from './sql/secret-repository.js';
 import type { SqlDialect, SqlDriver } from './sql/sql-driver.js';
@@ -20,6 +22,7 @@ export interface Storage {
   secrets: SecretStore;
   keys: KeyStore;
   iam: IamStore;
+  kv: KvStore;
   /** Resolves when the database answers; throws an `unavailable` AppError when it does not. */
   ping(): Promise<void>;
   /** Waits for running transactions, then releases the file or the pool. */
@@ -50,6 +53,7 @@ export const openStorage = async (options: StorageOptions): Promise<Storage> => 
     secrets: new SqlSecretStore(driver),
     keys: new SqlKeyStore(driver),
     iam: new SqlIamStore(driver),
+    kv: new SqlKvStore(driver),
     ping: async () => {
       await driver.get('SELECT 1 AS ok');
     },

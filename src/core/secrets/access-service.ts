@@ -44,7 +44,8 @@ export const createAccessService = ({ store, keys, iam, clock, regions }: Access
       const action = version.ephemeral?.action ?? 'disable';
       return action === 'delete'
         ? { ...version, status: 'deleted', deletedAt: now, updatedAt: now }
-        : { ...version, status: 'disabled', updatedAt: now };
+        : // A version disabled by its expiry was deleted, in KV terms, when the expiry passed.
+          { ...version, status: 'disabled', disabledAt: Math.min(version.ephemeral?.expiresAt ?? now, now), updatedAt: now };
     });
 
   const settleExpiry = async (version: SecretVersion, now: number, requireEnabled: boolean): Promise<void> => {

@@ -30,6 +30,19 @@ export interface EphemeralProperties {
   action: EphemeralAction;
 }
 
+/**
+ * Per-secret settings of the key/value APIs (Vault KV v2, OVHcloud); null until one of
+ * them sets something. 0/false mean unset, so the domain's settings apply.
+ */
+export interface SecretKvMetadata {
+  maxVersions: number;
+  casRequired: boolean;
+  deleteVersionAfterSeconds: number;
+  customMetadata: Record<string, string> | null;
+  /** Vault's `oldest_version`: 0 until the first pruning, then the lowest kept version. */
+  oldestVersion: number;
+}
+
 export interface Secret {
   id: string;
   region: string;
@@ -48,6 +61,7 @@ export interface Secret {
   createdAt: number;
   updatedAt: number;
   deletionRequestedAt: number | null;
+  kvMetadata: SecretKvMetadata | null;
 }
 
 export interface SecretVersion {
@@ -62,6 +76,8 @@ export interface SecretVersion {
   /** What `restore` puts back after a scheduled deletion. */
   statusBeforeDeletion: VersionStatus | null;
   ephemeral: EphemeralProperties | null;
+  /** When the version was last disabled (Vault's `deletion_time`); null while enabled. */
+  disabledAt: number | null;
   /**
    * The CRC-32 polynomial the writer's `data_crc32` used. The checksum itself is
    * derived from the payload, so it is recomputed on access and never stored.

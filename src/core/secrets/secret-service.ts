@@ -81,6 +81,7 @@ export const createSecretService = ({ store, iam, clock, regions }: SecretServic
         createdAt: now,
         updatedAt: now,
         deletionRequestedAt: null,
+        kvMetadata: null,
       };
       await store.insertSecret(secret);
       return secret;

@@ -4,6 +4,7 @@ import type {
   SealedPayload,
   Secret,
   SecretFilter,
+  SecretKvMetadata,
   SecretOrder,
   SecretVersion,
   VersionStatus,
@@ -15,6 +16,10 @@ export interface VersionPlan {
   sealed: SealedPayload;
   /** Disable the previous latest version in the same transaction, if it is enabled. */
   disablePrevious: boolean;
+  /** Remove versions below this revision for good, with their payloads (KV max-versions pruning). */
+  pruneBelow?: number;
+  /** Replaces the secret's KV metadata in the same transaction. */
+  kvMetadata?: SecretKvMetadata;
 }
 
 export interface VersionWithPayload {

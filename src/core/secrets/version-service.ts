@@ -102,6 +102,7 @@ export const createVersionService = ({ store, keys, iam, clock, regions }: Versi
             deletionRequestedAt: null,
             statusBeforeDeletion: null,
             ephemeral: ephemeralPropertiesFor(current.ephemeralPolicy, now),
+            disabledAt: null,
             checksumAlgorithm,
           },
           sealed: sealPayload({ projectId: current.projectId, region, secretId, revision }, input.data),
@@ -140,7 +141,7 @@ export const createVersionService = ({ store, keys, iam, clock, regions }: Versi
           throw preconditionFailed('secret_version_not_disabled', `secret version ${version.revision} is ${version.status} and cannot be enabled`);
         }
         // Enabling amounts to recreating the version: its expiry restarts from the current policy.
-        return { ...version, status: 'enabled', ephemeral: ephemeralPropertiesFor(policy, now), updatedAt: now };
+        return { ...version, status: 'enabled', ephemeral: ephemeralPropertiesFor(policy, now), disabledAt: null, updatedAt: now };
       }),
 
     disable: (actor: Actor, region: string, secretId: string, selector: RevisionSelector) =>
@@ -151,7 +152,7 @@ export const createVersionService = ({ store, keys, iam, clock, regions }: Versi
         if (version.status !== 'enabled') {
           throw preconditionFailed('secret_version_not_enabled', `secret version ${version.revision} is ${version.status} and cannot be disabled`);
         }
-        return { ...version, status: 'disabled', updatedAt: now };
+        return { ...version, status: 'disabled', disabledAt: now, updatedAt: now };
       }),
 
     /** Schedules a version for deletion; the purge erases its payload when the window ends. */

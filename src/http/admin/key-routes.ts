@@ -4,6 +4,7 @@ import { actorOf, registerAuthentication } from '../auth.js';
 import { sendJson } from '../json.js';
 import { handleScalewayError } from '../scaleway/errors.js';
 import type { CofferServices } from '../services.js';
+import { registerDomainRoutes } from './domain-routes.js';
 import { parseWith } from '../validation.js';
 
 const rotateSchema = z.object({
@@ -18,6 +19,7 @@ const rotateSchema = z.object({
 export const registerAdminRoutes = (app: FastifyInstance, services: CofferServices): void => {
   app.setErrorHandler(handleScalewayError);
   registerAuthentication(app, services.iam);
+  registerDomainRoutes(app, services);
 
   app.get('/keys', async (request, reply) => {
     const actor = actorOf(request);

@@ -32,6 +32,7 @@ export const buildSecret = (overrides: Partial<Secret> = {}): Secret => ({
   createdAt: 1_000_000,
   updatedAt: 1_000_000,
   deletionRequestedAt: null,
+  kvMetadata: null,
   ...overrides,
 });
 
@@ -54,6 +55,7 @@ export const buildVersion = (secretId: string, revision: number, overrides: Part
   deletionRequestedAt: null,
   statusBeforeDeletion: null,
   ephemeral: null,
+  disabledAt: null,
   checksumAlgorithm: null,
   ...overrides,
 });

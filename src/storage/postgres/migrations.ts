@@ -49,4 +49,15 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         UNIQUE (project_id, region, generation))
     `,
   },
+  {
+    version: 2,
+    name: 'key/value view: per-secret KV metadata, version disable time, KV domains',
+    sql: `
+      ALTER TABLE secrets ADD COLUMN kv_metadata TEXT;
+      ALTER TABLE secret_versions ADD COLUMN disabled_at BIGINT;
+      CREATE TABLE kv_domains (id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, project_id TEXT NOT NULL,
+        region TEXT NOT NULL, created_at BIGINT NOT NULL, max_versions BIGINT NOT NULL,
+        cas_required INTEGER NOT NULL, delete_version_after BIGINT NOT NULL, UNIQUE (project_id, region))
+    `,
+  },
 ];

@@ -53,4 +53,8 @@ export const writeVersion = async (tx: SqlExecutor, secretId: string, version: S
   if (changes !== 1) {
     throw notFound('secret_version', String(version.revision));
   }
+  // A deleted version has no data: erasing in the same transaction keeps that true even if we crash.
+  if (version.status === 'deleted') {
+    await tx.run('UPDATE secret_versions SET ciphertext = NULL, wrapped_dek = NULL WHERE secret_id = ? AND revision = ?', [secretId, version.revision]);
+  }
 };

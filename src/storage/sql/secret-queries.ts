@@ -103,4 +103,5 @@ export const versionFromJoinedRow = (row: JoinedRow) =>
     eph_expires_once_accessed: row.v_eph_expires_once_accessed,
     eph_action: row.v_eph_action,
     checksum_algorithm: row.v_checksum_algorithm,
+    disabled_at: row.v_disabled_at,
   });

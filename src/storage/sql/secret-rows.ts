@@ -4,6 +4,7 @@ import type {
   EphemeralPolicy,
   SealedPayload,
   Secret,
+  SecretKvMetadata,
   SecretType,
   SecretVersion,
   VersionStatus,
@@ -28,6 +29,7 @@ export const SECRET_COLUMN_LIST = [
   'created_at',
   'updated_at',
   'deletion_requested_at',
+  'kv_metadata',
 ] as const;
 
 /** Every version column but the payload ones, which only the reads that need them select. */
@@ -45,6 +47,7 @@ export const VERSION_COLUMN_LIST = [
   'eph_expires_once_accessed',
   'eph_action',
   'checksum_algorithm',
+  'disabled_at',
 ] as const;
 
 /** Secret columns in `secretValues` order, optionally qualified by a table alias. */
@@ -76,6 +79,7 @@ export interface SecretRow {
   created_at: number;
   updated_at: number;
   deletion_requested_at: number | null;
+  kv_metadata: string | null;
 }
 
 export interface VersionRow {
@@ -92,6 +96,7 @@ export interface VersionRow {
   eph_expires_once_accessed: number | null;
   eph_action: string | null;
   checksum_algorithm: string | null;
+  disabled_at: number | null;
 }
 
 export interface PayloadRow {
@@ -121,6 +126,7 @@ export const secretFromRow = (row: SecretRow): Secret => ({
   createdAt: Number(row.created_at),
   updatedAt: Number(row.updated_at),
   deletionRequestedAt: orNull(row.deletion_requested_at),
+  kvMetadata: row.kv_metadata === null ? null : (JSON.parse(row.kv_metadata) as SecretKvMetadata),
 });
 
 /** Column values in `secretColumns()` order. */
@@ -142,6 +148,7 @@ export const secretValues = (secret: Secret): SqlValue[] => [
   secret.createdAt,
   secret.updatedAt,
   secret.deletionRequestedAt,
+  secret.kvMetadata === null ? null : JSON.stringify(secret.kvMetadata),
 ];
 
 export const versionFromRow = (row: VersionRow): SecretVersion => ({
@@ -163,6 +170,7 @@ export const versionFromRow = (row: VersionRow): SecretVersion => ({
           action: row.eph_action as EphemeralAction,
         },
   checksumAlgorithm: row.checksum_algorithm as ChecksumAlgorithm | null,
+  disabledAt: orNull(row.disabled_at),
 });
 
 const onceAccessed = (version: SecretVersion): number | null => {
@@ -185,11 +193,12 @@ export const versionValues = (version: SecretVersion): SqlValue[] => [
   onceAccessed(version),
   version.ephemeral?.action ?? null,
   version.checksumAlgorithm,
+  version.disabledAt,
 ];
 
 /** What a version may change after it is written; its payload and checksum algorithm are fixed. */
 export const VERSION_ASSIGNMENTS =
-  'status = ?, description = ?, updated_at = ?, deleted_at = ?, deletion_requested_at = ?, status_before_deletion = ?, eph_expires_at = ?, eph_expires_once_accessed = ?, eph_action = ?';
+  'status = ?, description = ?, updated_at = ?, deleted_at = ?, deletion_requested_at = ?, status_before_deletion = ?, eph_expires_at = ?, eph_expires_once_accessed = ?, eph_action = ?, disabled_at = ?';
 
 /** Values for `VERSION_ASSIGNMENTS`, then the key. */
 export const versionUpdateValues = (version: SecretVersion): SqlValue[] => [
@@ -202,6 +211,7 @@ export const versionUpdateValues = (version: SecretVersion): SqlValue[] => [
   version.ephemeral?.expiresAt ?? null,
   onceAccessed(version),
   version.ephemeral?.action ?? null,
+  version.disabledAt,
   version.secretId,
   version.revision,
 ];

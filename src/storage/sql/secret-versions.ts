@@ -5,7 +5,7 @@ import { joinedVersionSql, revisionSql, versionFromJoinedRow, type JoinedRow } f
 import { placeholders, secretFromRow, sealedFromRow, versionColumns, versionFromRow, versionValues, type VersionRow } from './secret-rows.js';
 import { asBuffer, UniqueViolation, type SqlDriver } from './sql-driver.js';
 
-const INSERT_VERSION = `INSERT INTO secret_versions (${versionColumns()}, dek_id, kek_id, wrapped_dek, ciphertext) VALUES (${placeholders(17)})`;
+const INSERT_VERSION = `INSERT INTO secret_versions (${versionColumns()}, dek_id, kek_id, wrapped_dek, ciphertext) VALUES (${placeholders(18)})`;
 const DISABLE_PREVIOUS =
   "UPDATE secret_versions SET status = 'disabled', updated_at = ? WHERE secret_id = ? AND revision = ? AND status = 'enabled'";
 
@@ -27,9 +27,17 @@ export const appendVersion = async (
       }
       const { sealed } = plan;
       await tx.run(INSERT_VERSION, [...versionValues(version), sealed.dekId, sealed.kekId, asBuffer(sealed.wrappedDek), asBuffer(sealed.ciphertext)]);
+      if (plan.pruneBelow !== undefined) {
+        await tx.run('DELETE FROM secret_versions WHERE secret_id = ? AND revision < ?', [secretId, plan.pruneBelow]);
+      }
+      const kvMetadata = plan.kvMetadata ?? secret.kvMetadata;
       // secrets.updated_at stays: a new version is not a change of the secret's metadata.
-      await tx.run('UPDATE secrets SET version_count = ? WHERE id = ?', [revision, secretId]);
-      return { secret: { ...secret, versionCount: revision }, version };
+      await tx.run('UPDATE secrets SET version_count = ?, kv_metadata = ? WHERE id = ?', [
+        revision,
+        kvMetadata === null ? null : JSON.stringify(kvMetadata),
+        secretId,
+      ]);
+      return { secret: { ...secret, versionCount: revision, kvMetadata }, version };
     });
   } catch (error) {
     // Under the lock a revision cannot be taken twice; if it was, the lock failed.

@@ -1,0 +1,3 @@
+export * from './kv-model.js';
+export { createKvService } from './kv-service.js';
+export type { KvStore } from './kv-store.js';
