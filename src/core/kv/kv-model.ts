@@ -131,8 +131,11 @@ export interface KvService {
 
   /** Null when the key does not exist. */
   getMetadata(actor: Actor, scope: KvScope, key: string): Promise<KvKeyMetadata | null>;
-  /** Creates the key with no versions when missing. */
-  writeMetadata(actor: Actor, scope: KvScope, key: string, changes: KvMetadataChanges): Promise<KvKeyMetadata>;
+  /**
+   * Creates the key with no versions when missing. A change naming no field writes
+   * nothing (Vault's no-op); it returns null then if the key does not exist.
+   */
+  writeMetadata(actor: Actor, scope: KvScope, key: string, changes: KvMetadataChanges): Promise<KvKeyMetadata | null>;
   /** Null when the key does not exist (patch never creates). */
   patchMetadata(actor: Actor, scope: KvScope, key: string, changes: KvMetadataChanges): Promise<KvKeyMetadata | null>;
   /** Removes the key and every version; the next write starts at version 1. */

@@ -1,8 +1,12 @@
-import { AppError } from '../../shared/errors.js';
+import { createKvContext, type KvServiceDeps } from './kv-context.js';
+import { createKvDataOps } from './kv-data-ops.js';
+import { createKvMetadataOps } from './kv-metadata-ops.js';
 import type { KvService } from './kv-model.js';
 
-/** Placeholder while the service is written; every call fails as unavailable. */
-export const createKvService = (_deps: unknown): KvService =>
-  new Proxy({} as KvService, {
-    get: () => () => Promise.reject(new AppError('unavailable', 'the key/value service is not built yet')),
-  });
+export type { KvServiceDeps } from './kv-context.js';
+
+/** Vault KV v2 semantics over the secret store: the one implementation both KV adapters use. */
+export const createKvService = (deps: KvServiceDeps): KvService => {
+  const context = createKvContext(deps);
+  return { ...createKvDataOps(deps, context), ...createKvMetadataOps(deps, context) };
+};

@@ -86,6 +86,20 @@ const validators: Record<SecretType, (bytes: Uint8Array) => string[]> = {
 };
 
 /**
+ * The key/value APIs write JSON objects of any depth (Vault and OVHcloud allow nesting),
+ * so a `key_value` secret written through them only has to hold an object; other types
+ * keep their own rules.
+ */
+export const validateKvPayload = (type: SecretType, bytes: Uint8Array): void => {
+  if (type === 'key_value') {
+    validatePayload('opaque', bytes, null);
+    parseObject('key_value', bytes);
+    return;
+  }
+  validatePayload(type, bytes, null);
+};
+
+/**
  * Checks size, checksum and shape of a version's payload before anything is written.
  * Returns the CRC polynomial the writer used, if it sent a checksum.
  */

@@ -10,7 +10,7 @@ import {
   loadSecret,
   type SecretsAuthorizer,
 } from './secret-guards.js';
-import type { EphemeralPolicy, Secret, SecretFilter, SecretOrder, SecretType } from './secret-model.js';
+import type { EphemeralPolicy, Secret, SecretFilter, SecretKvMetadata, SecretOrder, SecretType } from './secret-model.js';
 import { normalizePath, validateDescription, validateName, validateTags } from './secret-rules.js';
 import type { SecretStore } from './secret-store.js';
 
@@ -31,6 +31,8 @@ export interface CreateSecretInput {
   ephemeralPolicy?: EphemeralPolicy | null;
   protected?: boolean | null;
   keyId?: string | null;
+  /** Set by the key/value APIs, which validate it. */
+  kvMetadata?: SecretKvMetadata | null;
 }
 
 export interface UpdateSecretInput {
@@ -81,7 +83,7 @@ export const createSecretService = ({ store, iam, clock, regions }: SecretServic
         createdAt: now,
         updatedAt: now,
         deletionRequestedAt: null,
-        kvMetadata: null,
+        kvMetadata: input.kvMetadata ?? null,
       };
       await store.insertSecret(secret);
       return secret;

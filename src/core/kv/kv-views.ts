@@ -1,0 +1,70 @@
+import { isExpired, type Secret, type SecretVersion } from '../secrets/index.js';
+import { keyOf } from './kv-keys.js';
+import type { KvData, KvKeyMetadata, KvVersionInfo } from './kv-model.js';
+import { isPlainObject } from './merge-patch.js';
+
+/**
+ * A version in KV terms, computed at read time: an expiry that has passed reads as a
+ * soft delete even before the background job records it.
+ */
+export const versionInfo = (version: SecretVersion, now: number): KvVersionInfo => {
+  const base = { version: version.revision, createdAt: version.createdAt };
+  switch (version.status) {
+    case 'deleted':
+    case 'scheduled_for_deletion':
+      return { ...base, deletionTime: version.disabledAt, destroyed: true, state: 'destroyed' };
+    case 'disabled':
+      return { ...base, deletionTime: version.disabledAt ?? version.updatedAt, destroyed: false, state: 'deactivated' };
+    case 'enabled': {
+      const scheduled = version.ephemeral?.expiresAt ?? null;
+      const state = isExpired(version.ephemeral, now) ? 'deactivated' : 'active';
+      return { ...base, deletionTime: scheduled, destroyed: false, state };
+    }
+  }
+};
+
+/** `versions` must be every version the secret still has. */
+export const keyMetadata = (secret: Secret, versions: readonly SecretVersion[], now: number): KvKeyMetadata => {
+  const sorted = [...versions].sort((a, b) => a.revision - b.revision);
+  const newest = sorted.at(-1);
+  const kv = secret.kvMetadata;
+  return {
+    secretId: secret.id,
+    key: keyOf(secret),
+    type: secret.type,
+    currentVersion: secret.versionCount,
+    oldestVersion: kv?.oldestVersion ?? 0,
+    createdAt: secret.createdAt,
+    updatedAt: newest?.createdAt ?? secret.createdAt,
+    maxVersions: kv?.maxVersions ?? 0,
+    casRequired: kv?.casRequired ?? false,
+    deleteVersionAfterSeconds: kv?.deleteVersionAfterSeconds ?? 0,
+    customMetadata: kv?.customMetadata ?? null,
+    versions: sorted.map((version) => versionInfo(version, now)),
+  };
+};
+
+export const encodeData = (data: KvData): Buffer => Buffer.from(JSON.stringify(data), 'utf8');
+
+/**
+ * KV clients only understand JSON objects. A payload that is not one (an `opaque` or
+ * `certificate` secret written through another API) reads as `{"value": <text>}`, or
+ * as base64 with `"encoding": "base64"` when it is not UTF-8.
+ */
+export const decodeData = (bytes: Buffer): KvData => {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { value: bytes.toString('base64'), encoding: 'base64' };
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (isPlainObject(parsed)) {
+      return parsed;
+    }
+  } catch {
+    // Not JSON: the text itself is the value.
+  }
+  return { value: text };
+};
