@@ -2,6 +2,7 @@ import { after, before, describe } from 'node:test';
 import type { Storage } from '../index.js';
 import type { OpenedStorage } from './fixtures.js';
 import { keyCases } from './key.cases.js';
+import { kvCases } from './kv.cases.js';
 import { iamCases } from './iam.cases.js';
 import { listingCases } from './listing.cases.js';
 import { maintenanceCases } from './maintenance.cases.js';
@@ -35,5 +36,6 @@ export const runStoreConformanceSuite = (name: string, open: () => Promise<Opene
     describe('purge and expiry', () => maintenanceCases(storage));
     describe('key-encryption keys', () => keyCases(storage));
     describe('iam', () => iamCases(storage));
+    describe('key/value view', () => kvCases(storage));
   });
 };
