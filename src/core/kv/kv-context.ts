@@ -20,7 +20,7 @@ export interface KvServiceDeps {
   store: SecretStore;
   kvStore: KvStore;
   secrets: Pick<SecretService, 'create' | 'delete' | 'listAll'>;
-  access: Pick<AccessService, 'access'>;
+  access: Pick<AccessService, 'access' | 'accessAt'>;
   keys: Pick<KeyService, 'prepareSealer'>;
   iam: SecretsAuthorizer & { resolveProject(actor: Actor, projectId: string | null | undefined): Promise<Project> };
   clock: Clock;

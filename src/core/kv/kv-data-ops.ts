@@ -11,6 +11,7 @@ import {
 import type { KvContext, KvServiceDeps } from './kv-context.js';
 import { KV_PRECONDITIONS, type KvData, type KvReadResult, type KvScope, type KvSettings, type KvVersionInfo } from './kv-model.js';
 import { EMPTY_KV_METADATA, effectiveMaxVersions, versionExpiry } from './kv-rules.js';
+import { locateKey } from './kv-keys.js';
 import { decodeData, encodeData, versionInfo } from './kv-views.js';
 import { mergePatch } from './merge-patch.js';
 
@@ -35,27 +36,34 @@ const customMetadataOf = (secret: Pick<Secret, 'kvMetadata'>) => secret.kvMetada
 export const createKvDataOps = (deps: KvServiceDeps, ctx: KvContext) => {
   const { store, secrets, access, keys, clock } = deps;
 
+  const readable = (accessed: { data: Buffer; version: SecretVersion; secret: Secret }): KvReadResult => ({
+    kind: 'ok',
+    data: decodeData(accessed.data),
+    version: versionInfo(accessed.version, clock.nowMicros()),
+    customMetadata: customMetadataOf(accessed.secret),
+  });
+
+  /** Disabled, expired or erased: KV clients still get the version's metadata. */
+  const unreadable = async (secret: Secret, revision: number): Promise<KvReadResult> => {
+    const version = await store.getVersion(secret.id, revision);
+    return version
+      ? { kind: 'unreadable', version: versionInfo(version, clock.nowMicros()), customMetadata: customMetadataOf(secret) }
+      : { kind: 'absent' };
+  };
+
+  const isRefusal = (error: unknown): boolean => error instanceof AppError && error.code === 'failed_precondition';
+
   const readRevision = async (actor: Actor, secret: Secret, revision: number): Promise<KvReadResult> => {
     try {
-      const accessed = await access.access(actor, secret.region, secret.id, revision);
-      return {
-        kind: 'ok',
-        data: decodeData(accessed.data),
-        version: versionInfo(accessed.version, clock.nowMicros()),
-        customMetadata: customMetadataOf(accessed.secret),
-      };
+      return readable(await access.access(actor, secret.region, secret.id, revision));
     } catch (error) {
       if (error instanceof AppError && error.code === 'not_found') {
         return { kind: 'absent' };
       }
-      if (!(error instanceof AppError) || error.code !== 'failed_precondition') {
+      if (!isRefusal(error)) {
         throw error;
       }
-      // Disabled, expired or erased: KV clients still get the version's metadata.
-      const version = await store.getVersion(secret.id, revision);
-      return version
-        ? { kind: 'unreadable', version: versionInfo(version, clock.nowMicros()), customMetadata: customMetadataOf(secret) }
-        : { kind: 'absent' };
+      return unreadable(secret, revision);
     }
   };
 
@@ -146,13 +154,24 @@ export const createKvDataOps = (deps: KvServiceDeps, ctx: KvContext) => {
     isLive(version, now) ? { ...version, status: 'disabled', disabledAt: now, updatedAt: now } : version;
 
   return {
+    /** The hot path: one query by location when the version is readable. */
     async read(actor: Actor, scope: KvScope, key: string, version: number | null): Promise<KvReadResult> {
-      const found = await ctx.find(actor, scope, key, 'secrets:version:access');
-      const revision = version !== null && version > 0 ? version : (found.secret?.versionCount ?? 0);
-      if (!found.secret || revision === 0) {
-        return { kind: 'absent' };
+      const location = locateKey(key);
+      const projectId = await ctx.resolveProjectId(actor, scope);
+      const selector = version !== null && version > 0 ? version : 'latest';
+      try {
+        const accessed = await access.accessAt(actor, { region: scope.region, projectId, ...location }, selector);
+        return accessed ? readable(accessed) : { kind: 'absent' };
+      } catch (error) {
+        if (!isRefusal(error)) {
+          throw error;
+        }
+        const found = await ctx.find(actor, scope, key, 'secrets:version:access');
+        if (!found.secret) {
+          return { kind: 'absent' };
+        }
+        return unreadable(found.secret, selector === 'latest' ? found.secret.versionCount : selector);
       }
-      return readRevision(actor, found.secret, revision);
     },
 
     async write(actor: Actor, scope: KvScope, key: string, data: KvData, options: { cas: number | null }) {

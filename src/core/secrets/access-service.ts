@@ -13,7 +13,7 @@ import {
 } from './secret-guards.js';
 import type { RevisionSelector, Secret, SecretVersion } from './secret-model.js';
 import { normalizePath, validateName } from './secret-rules.js';
-import type { SecretStore } from './secret-store.js';
+import type { SecretStore, VersionWithPayload } from './secret-store.js';
 
 export interface AccessServiceDeps {
   store: SecretStore;
@@ -55,15 +55,10 @@ export const createAccessService = ({ store, keys, iam, clock, regions }: Access
     }
   };
 
-  const access = async (actor: Actor, region: string, secretId: string, selector: RevisionSelector): Promise<AccessedVersion> => {
-    assertRegion(regions, region);
-    const found = await store.readVersionWithPayload(region, secretId, selector);
-    if (!found) {
-      authorizeSecret(iam, actor, await store.getSecret(region, secretId), secretId, 'secrets:version:access');
-      throw versionNotFound(selector);
-    }
+  /** Authorizes, applies the version's state and policy, then opens the payload. */
+  const deliver = async (actor: Actor, region: string, found: VersionWithPayload): Promise<AccessedVersion> => {
     const { version, sealed } = found;
-    const secret = authorizeSecret(iam, actor, found.secret, secretId, 'secrets:version:access');
+    const secret = authorizeSecret(iam, actor, found.secret, found.secret.id, 'secrets:version:access');
     assertNotScheduledForDeletion(secret);
     const refusal = accessRefusal(version);
     if (refusal) {
@@ -77,12 +72,22 @@ export const createAccessService = ({ store, keys, iam, clock, regions }: Access
     if (!sealed) {
       throw preconditionFailed('secret_version_deleted', `secret version ${version.revision} is deleted and its data is gone`);
     }
-    const data = await keys.openPayload({ projectId: secret.projectId, region, secretId, revision: version.revision }, sealed);
+    const data = await keys.openPayload({ projectId: secret.projectId, region, secretId: secret.id, revision: version.revision }, sealed);
     if (version.ephemeral?.expiresOnceAccessed === true) {
       // The state change lands before the data leaves, so a read-once secret is read once.
       await settleExpiry(version, now, true);
     }
     return { secret, version, data };
+  };
+
+  const access = async (actor: Actor, region: string, secretId: string, selector: RevisionSelector): Promise<AccessedVersion> => {
+    assertRegion(regions, region);
+    const found = await store.readVersionWithPayload(region, secretId, selector);
+    if (!found) {
+      authorizeSecret(iam, actor, await store.getSecret(region, secretId), secretId, 'secrets:version:access');
+      throw versionNotFound(selector);
+    }
+    return deliver(actor, region, found);
   };
 
   return {
@@ -103,6 +108,24 @@ export const createAccessService = ({ store, keys, iam, clock, regions }: Access
         throw notFound('secret', `${path === '/' ? '' : path}/${name}`);
       }
       return access(actor, region, secret.id, selector);
+    },
+
+    /**
+     * Access by where the secret lives, in one query. Null when no live secret or no
+     * such version is there; the caller's right on the project is checked then instead.
+     */
+    async accessAt(
+      actor: Actor,
+      location: { region: string; projectId: string; path: string; name: string },
+      selector: RevisionSelector,
+    ): Promise<AccessedVersion | null> {
+      assertRegion(regions, location.region);
+      const found = await store.readVersionWithPayloadAt(location, selector);
+      if (!found) {
+        iam.authorize(actor, 'secrets:version:access', { organizationId: actor.organizationId, projectId: location.projectId, region: location.region });
+        return null;
+      }
+      return deliver(actor, location.region, found);
     },
 
     /** Applies ephemeral actions to versions whose time ran out; the background job calls it. */

@@ -65,6 +65,11 @@ export interface SecretStore {
   getVersion(secretId: string, selector: RevisionSelector): Promise<SecretVersion | null>;
   /** The secret, the selected version and its sealed payload in one read (the hot path). */
   readVersionWithPayload(region: string, secretId: string, selector: RevisionSelector): Promise<VersionWithPayload | null>;
+  /** The same read for the live secret at a path and name (APIs that address secrets by path). */
+  readVersionWithPayloadAt(
+    location: { region: string; projectId: string; path: string; name: string },
+    selector: RevisionSelector,
+  ): Promise<VersionWithPayload | null>;
   /** Read-modify-write of one version; throws `not_found` if it does not exist. */
   updateVersion(
     secretId: string,

@@ -24,6 +24,26 @@ export const kvCases = (storage: StorageRef): void => {
     assert.equal((await storage().secrets.readVersionWithPayload(REGION, secret.id, 1))?.version.disabledAt, 42);
   });
 
+  it('reads a version with its payload by path and name, for live secrets only', async () => {
+    const secret = buildSecret({ path: '/kv/app', name: 'db' });
+    await storage().secrets.insertSecret(secret);
+    const location = { region: REGION, projectId: secret.projectId, path: '/kv/app', name: 'db' };
+    assert.equal(await storage().secrets.readVersionWithPayloadAt(location, 'latest'), null);
+    const sealed = fakeSealed();
+    await storage().secrets.appendVersion(REGION, secret.id, (_current, revision) => plan(secret.id, revision, {}, sealed));
+    await append(storage(), secret, { status: 'disabled' });
+    const latest = await storage().secrets.readVersionWithPayloadAt(location, 'latest');
+    assert.equal(latest?.version.revision, 2);
+    assert.equal(latest?.secret.id, secret.id);
+    assert.equal((await storage().secrets.readVersionWithPayloadAt(location, 'latest_enabled'))?.version.revision, 1);
+    assert.deepEqual((await storage().secrets.readVersionWithPayloadAt(location, 1))?.sealed, sealed);
+    assert.equal(await storage().secrets.readVersionWithPayloadAt(location, 3), null);
+    assert.equal(await storage().secrets.readVersionWithPayloadAt({ ...location, name: 'other' }, 1), null);
+    assert.equal(await storage().secrets.readVersionWithPayloadAt({ ...location, region: 'nl-ams' }, 1), null);
+    await storage().secrets.updateSecret(REGION, secret.id, (current) => ({ secret: { ...current, deletionRequestedAt: 5 } }));
+    assert.equal(await storage().secrets.readVersionWithPayloadAt(location, 1), null);
+  });
+
   it('prunes versions below a revision and replaces KV metadata in the same append', async () => {
     const secret = buildSecret();
     await storage().secrets.insertSecret(secret);

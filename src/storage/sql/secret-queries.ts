@@ -85,6 +85,12 @@ export const joinedVersionSql = (clause: string): string =>
    FROM secrets s JOIN secret_versions v ON v.secret_id = s.id
    WHERE s.id = ? AND s.region = ? ${clause}`;
 
+/** The same read by where a secret lives, for APIs that name secrets by path (Vault). */
+export const joinedVersionByPathSql = (clause: string): string =>
+  `SELECT ${secretColumns('s')}, ${JOINED_VERSION_COLUMNS}, v.dek_id, v.kek_id, v.wrapped_dek, v.ciphertext
+   FROM secrets s JOIN secret_versions v ON v.secret_id = s.id
+   WHERE s.region = ? AND s.project_id = ? AND s.path = ? AND s.name = ? AND s.deletion_requested_at IS NULL ${clause}`;
+
 type Prefixed<Row> = { [Column in keyof Row & string as `v_${Column}`]: Row[Column] };
 export type JoinedRow = SecretRow & Prefixed<Omit<VersionRow, 'secret_id'>> & PayloadRow;
 

@@ -150,6 +150,13 @@ export class SqlSecretStore implements SecretStore {
     return versions.readVersionWithPayload(this.db, region, secretId, selector);
   }
 
+  readVersionWithPayloadAt(
+    location: { region: string; projectId: string; path: string; name: string },
+    selector: RevisionSelector,
+  ): Promise<VersionWithPayload | null> {
+    return versions.readVersionWithPayloadAt(this.db, location, selector);
+  }
+
   updateVersion(secretId: string, revision: number, mutate: (version: SecretVersion, secret: Secret) => SecretVersion) {
     return versions.updateVersion(this.db, secretId, revision, mutate);
   }

@@ -1,7 +1,7 @@
 import type { RevisionSelector, Secret, SecretVersion, VersionPlan, VersionWithPayload } from '../../core/secrets/index.js';
 import { AppError } from '../../shared/errors.js';
 import { lockSecret, lockVersion, writeVersion } from './secret-locks.js';
-import { joinedVersionSql, revisionSql, versionFromJoinedRow, type JoinedRow } from './secret-queries.js';
+import { joinedVersionByPathSql, joinedVersionSql, revisionSql, versionFromJoinedRow, type JoinedRow } from './secret-queries.js';
 import { placeholders, secretFromRow, sealedFromRow, versionColumns, versionFromRow, versionValues, type VersionRow } from './secret-rows.js';
 import { asBuffer, UniqueViolation, type SqlDriver } from './sql-driver.js';
 
@@ -68,6 +68,25 @@ export const readVersionWithPayload = async (
       : selector === 'latest_enabled'
         ? await db.get<JoinedRow>(JOINED_LATEST_ENABLED, [secretId, region])
         : await db.get<JoinedRow>(JOINED_REVISION, [secretId, region, selector]);
+  return row ? { secret: secretFromRow(row), version: versionFromJoinedRow(row), sealed: sealedFromRow(row) } : null;
+};
+
+const BY_PATH_LATEST = joinedVersionByPathSql(revisionSql('latest').clause);
+const BY_PATH_LATEST_ENABLED = joinedVersionByPathSql(revisionSql('latest_enabled').clause);
+const BY_PATH_REVISION = joinedVersionByPathSql(revisionSql(1).clause);
+
+export const readVersionWithPayloadAt = async (
+  db: SqlDriver,
+  location: { region: string; projectId: string; path: string; name: string },
+  selector: RevisionSelector,
+): Promise<VersionWithPayload | null> => {
+  const where = [location.region, location.projectId, location.path, location.name];
+  const row =
+    selector === 'latest'
+      ? await db.get<JoinedRow>(BY_PATH_LATEST, where)
+      : selector === 'latest_enabled'
+        ? await db.get<JoinedRow>(BY_PATH_LATEST_ENABLED, where)
+        : await db.get<JoinedRow>(BY_PATH_REVISION, [...where, selector]);
   return row ? { secret: secretFromRow(row), version: versionFromJoinedRow(row), sealed: sealedFromRow(row) } : null;
 };
 
