@@ -19,7 +19,8 @@ describe('secret naming rules', () => {
 
   it('refuses names with a slash, a space, or nothing', () => {
     assert.equal(validateName('db_password-1.prod'), 'db_password-1.prod');
-    for (const bad of ['', 'a/b', 'a b', '..']) {
+    assert.equal(validateName('user@host:5432=primary'), 'user@host:5432=primary', 'OVHcloud path characters');
+    for (const bad of ['', 'a/b', 'a b', '..', 'a%2Fb', 'a#b', 'a?b']) {
       assert.throws(() => validateName(bad), AppError, bad);
     }
   });

@@ -2,9 +2,12 @@ import { invalidField } from '../../shared/errors.js';
 
 /**
  * Naming rules for secrets. Scaleway documents paths as `/`-separated segments of
- * alphanumerics, `.`, `_` and `-`; names follow the same alphabet and never hold `/`.
+ * alphanumerics, `.`, `_` and `-`; OVHcloud's secret paths also allow `:`, `=` and `@`,
+ * and since both APIs name the same secrets, segments take the union. Names follow the
+ * same alphabet and never hold `/`.
  */
-const SEGMENT = /^[A-Za-z0-9._-]{1,255}$/;
+const SEGMENT = /^[A-Za-z0-9._:=@-]{1,255}$/;
+const ALPHABET = 'letters, digits, ".", "_", "-", ":", "=" and "@"';
 const MAX_PATH_LENGTH = 1024;
 const MAX_DESCRIPTION_LENGTH = 1024;
 const MAX_TAGS = 64;
@@ -27,7 +30,7 @@ export const normalizePath = (raw: string | null | undefined, field = 'path'): s
       throw invalidField(
         field,
         'format',
-        `${field} segment "${segment.slice(0, 64)}" must be 1-255 characters among letters, digits, ".", "_" and "-"`,
+        `${field} segment "${segment.slice(0, 64)}" must be 1-255 characters among ${ALPHABET}`,
       );
     }
   }
@@ -39,7 +42,7 @@ export const validateName = (name: string, field = 'name'): string => {
     throw invalidField(field, 'required', `${field} is required`);
   }
   if (!SEGMENT.test(name) || name === '.' || name === '..') {
-    throw invalidField(field, 'format', `${field} must be 1-255 characters among letters, digits, ".", "_" and "-"`);
+    throw invalidField(field, 'format', `${field} must be 1-255 characters among ${ALPHABET}`);
   }
   return name;
 };
