@@ -5,7 +5,7 @@ import { sendJson } from './json.js';
 import { registerOvhApi } from './ovh/index.js';
 import { registerScalewayApi } from './scaleway/index.js';
 import type { CofferServices } from './services.js';
-import { installListVerb } from './vault/list-verb.js';
+import { answerListVerb } from './vault/list-verb.js';
 import { registerVaultApi, type VaultMount } from './vault/index.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -39,6 +39,8 @@ export const buildApp = ({ services, logger, vault }: AppOptions): FastifyInstan
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     return503OnClosing: true,
+    // Vault clients send LIST, which Node's parser refuses; this answers it as GET ?list=true.
+    clientErrorHandler: answerListVerb,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
     // Router-level refusals (malformed or over-long URLs) still answer in a JSON envelope.
     frameworkErrors: (error, _request, reply) => {
@@ -84,7 +86,6 @@ export const buildApp = ({ services, logger, vault }: AppOptions): FastifyInstan
   // OVHcloud: each okmsId names a (project, region) domain, with a REST API and a Vault one.
   app.register(async (scoped) => registerVaultApi(scoped, services, { ...vault, domainFromParam: true }), { prefix: '/api/:okmsId/v1' });
   app.register(async (scoped) => registerOvhApi(scoped, services), { prefix: '/api/:okmsId/v2' });
-  installListVerb(app);
 
   // Go SDKs ask for this to build SRNs; an external platform answers it like this.
   app.get('/metadata', async (_request, reply) =>

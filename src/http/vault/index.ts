@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { registerAuthentication } from '../auth.js';
 import type { CofferServices } from '../services.js';
+import { sendErrors } from './envelope.js';
+import { handleVaultError } from './errors.js';
+import { handleKvRequest } from './kv-routes.js';
+import { mountTable, type VaultMount } from './mounts.js';
+import { registerHealthRoute, registerSysRoutes } from './sys-routes.js';
 
-/** A Vault mount: `secret` always exists; others come from configuration. */
-export interface VaultMount {
-  path: string;
-  /** null: the caller's default project. */
-  projectId: string | null;
-  /** null: the server's default region. */
-  region: string | null;
-}
+export type { VaultMount } from './mounts.js';
 
 export interface VaultApiOptions {
   mounts: readonly VaultMount[];
@@ -17,5 +16,24 @@ export interface VaultApiOptions {
   domainFromParam: boolean;
 }
 
-/** Vault KV v2 and the sys/auth endpoints its clients call. */
-export const registerVaultApi = (_app: FastifyInstance, _services: CofferServices, _options: VaultApiOptions): void => {};
+const KV_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** Vault KV v2 and the sys/auth endpoints its clients call, in Vault's envelope and words. */
+export const registerVaultApi = (app: FastifyInstance, services: CofferServices, options: VaultApiOptions): void => {
+  app.setErrorHandler(handleVaultError);
+  app.setNotFoundHandler((request, reply) => sendErrors(reply, 405, []));
+  const mounts = mountTable(options.domainFromParam ? [] : options.mounts, options.defaultRegion);
+
+  registerHealthRoute(app, services);
+  app.register(async (authenticated) => {
+    registerAuthentication(authenticated, services.iam);
+    registerSysRoutes(authenticated, mounts);
+    const routing = { services, mounts, domainFromParam: options.domainFromParam };
+    authenticated.route({
+      method: [...KV_METHODS],
+      url: '/*',
+      exposeHeadRoute: false,
+      handler: (request, reply) => handleKvRequest(routing, request, reply),
+    });
+  });
+};

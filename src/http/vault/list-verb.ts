@@ -1,7 +1,85 @@
-import type { FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ConnectionError, FastifyInstance } from 'fastify';
+
+const MAX_HEADER_BYTES = 16 * 1024;
+
+interface ParsedList {
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** The request line and headers of a `LIST` request, or null if it is incomplete or carries a body. */
+const parseListRequest = (raw: Buffer): ParsedList | null => {
+  const text = raw.subarray(0, MAX_HEADER_BYTES).toString('latin1');
+  const end = text.indexOf('\r\n\r\n');
+  if (end === -1) {
+    return null;
+  }
+  const [requestLine = '', ...lines] = text.slice(0, end).split('\r\n');
+  const match = /^LIST (\S+) HTTP\/1\.[01]$/.exec(requestLine);
+  if (!match?.[1]) {
+    return null;
+  }
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) {
+      return null;
+    }
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const announcesBody = (headers['content-length'] !== undefined && headers['content-length'] !== '0') || headers['transfer-encoding'] !== undefined;
+  if (announcesBody) {
+    return null;
+  }
+  const target = match[1];
+  return { url: `${target}${target.includes('?') ? '&' : '?'}list=true`, headers };
+};
+
+const refusal = (error: Error & { code?: string }, socket: Socket): void => {
+  if (error.code === 'ECONNRESET' || socket.destroyed) {
+    return;
+  }
+  const [status, message] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Client Timeout']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Exceeded maximum allowed HTTP header size']
+        : [400, 'Client Error'];
+  const body = JSON.stringify({ error: STATUS_CODES[status], message, statusCode: status });
+  if (socket.writable) {
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
+};
 
 /**
- * Node's HTTP parser rejects Vault's `LIST` verb before any route sees it; this turns
- * such a request into `GET …?list=true`, which Vault treats the same.
+ * Fastify's `clientErrorHandler`. Node's HTTP parser rejects Vault's `LIST` verb before
+ * any route sees it; this turns such a request into `GET …?list=true`, which Vault
+ * treats the same, and answers it on the socket. The connection closes afterwards: the
+ * parser cannot resume after its error. Other client errors are refused as Fastify does.
  */
-export const installListVerb = (_app: FastifyInstance): void => {};
+export function answerListVerb(this: FastifyInstance, error: ConnectionError, socket: Socket): void {
+  // Typed as a serialized Buffer, but Node hands over the Buffer itself.
+  const raw: unknown = error.rawPacket;
+  const parsed = error.code === 'HPE_INVALID_METHOD' && Buffer.isBuffer(raw) ? parseListRequest(raw) : null;
+  if (!parsed) {
+    refusal(error, socket);
+    return;
+  }
+  this.inject({ method: 'GET', url: parsed.url, headers: parsed.headers })
+    .then((response) => {
+      const headers = Object.entries(response.headers)
+        .filter(([name]) => !['connection', 'transfer-encoding', 'content-length'].includes(name))
+        .map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : String(value)}`);
+      const head = [
+        `HTTP/1.1 ${response.statusCode} ${STATUS_CODES[response.statusCode] ?? ''}`,
+        ...headers,
+        `content-length: ${response.rawPayload.length}`,
+        'connection: close',
+      ].join('\r\n');
+      socket.end(Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'latin1'), response.rawPayload]));
+    })
+    .catch((failure: unknown) => refusal(failure instanceof Error ? failure : error, socket));
+}

@@ -1,0 +1,69 @@
+import type { FastifyReply } from 'fastify';
+import { formatMicros } from '../../shared/clock.js';
+import type { KvKeyMetadata, KvVersionInfo } from '../../core/kv/index.js';
+import { sendJson } from '../json.js';
+import { formatDurationSeconds } from './durations.js';
+
+export type MountType = 'kv' | 'system' | 'token' | '';
+
+/** Vault's response envelope, in the order Vault writes its fields. */
+const envelope = (reply: FastifyReply, data: unknown, warnings: string[], mountType: MountType) => ({
+  request_id: reply.request.id,
+  lease_id: '',
+  renewable: false,
+  lease_duration: 0,
+  data,
+  wrap_info: null,
+  warnings: warnings.length > 0 ? warnings : null,
+  auth: null,
+  mount_type: mountType,
+});
+
+export const sendData = (reply: FastifyReply, data: unknown, warnings: string[] = [], mountType: MountType = 'kv') =>
+  sendJson(reply, 200, envelope(reply, data, warnings, mountType));
+
+/**
+ * KV v2 answers some 404s with the whole envelope and no `errors` key (a deleted
+ * version's metadata, invalid paths); clients such as `vault kv get` read it.
+ */
+export const sendRawStatus = (reply: FastifyReply, status: number, data: unknown, warnings: string[] = []) =>
+  sendJson(reply, status, envelope(reply, data, warnings, ''));
+
+export const sendErrors = (reply: FastifyReply, status: number, errors: string[]) => sendJson(reply, status, { errors });
+
+/** 204: Vault still labels the empty body as JSON. */
+export const sendEmpty = (reply: FastifyReply, status = 204): FastifyReply => {
+  reply.hijack();
+  reply.raw.writeHead(status, { 'content-type': 'application/json', 'content-length': 0, 'x-request-id': reply.request.id });
+  reply.raw.end();
+  return reply;
+};
+
+/** RFC 3339 in UTC with trailing zeros of the fraction trimmed, as Go's RFC3339Nano prints; unset is "". */
+export const vaultTime = (micros: number | null): string =>
+  micros === null ? '' : formatMicros(micros).replace(/\.?0+Z$/, 'Z');
+
+export const versionMetadata = (version: KvVersionInfo, customMetadata: Record<string, string> | null) => ({
+  created_time: vaultTime(version.createdAt),
+  custom_metadata: customMetadata,
+  deletion_time: vaultTime(version.deletionTime),
+  destroyed: version.destroyed,
+  version: version.version,
+});
+
+export const keyMetadata = (metadata: KvKeyMetadata) => ({
+  cas_required: metadata.casRequired,
+  created_time: vaultTime(metadata.createdAt),
+  current_version: metadata.currentVersion,
+  custom_metadata: metadata.customMetadata,
+  delete_version_after: formatDurationSeconds(metadata.deleteVersionAfterSeconds),
+  max_versions: metadata.maxVersions,
+  oldest_version: metadata.oldestVersion,
+  updated_time: vaultTime(metadata.updatedAt),
+  versions: Object.fromEntries(
+    metadata.versions.map((version) => [
+      String(version.version),
+      { created_time: vaultTime(version.createdAt), deletion_time: vaultTime(version.deletionTime), destroyed: version.destroyed },
+    ]),
+  ),
+});

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { actorOf } from '../auth.js';
+import { sendJson } from '../json.js';
+import type { CofferServices } from '../services.js';
+import { sendData, sendErrors } from './envelope.js';
+import type { MountedScope } from './mounts.js';
+
+/** The Vault version clients see; KV v2 behaviour follows this generation of Vault. */
+export const VAULT_VERSION = '1.15.0+coffer';
+
+// Stable per mount name, so that clients caching accessors see the same ones after a restart.
+const stableId = (seed: string): string => {
+  const hex = createHash('sha256').update(`coffer-vault-mount:${seed}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+};
+
+const mountInfo = (mount: string) => ({
+  accessor: `kv_${stableId(mount).slice(0, 8)}`,
+  config: { default_lease_ttl: 0, force_no_cache: false, max_lease_ttl: 0 },
+  description: 'key/value secret storage',
+  external_entropy_access: false,
+  local: false,
+  options: { version: '2' },
+  plugin_version: '',
+  running_plugin_version: 'v0.0.0+builtin',
+  running_sha256: '',
+  seal_wrap: false,
+  type: 'kv',
+  uuid: stableId(mount),
+});
+
+/** sys/health needs no token: load balancers and node-vault's health() call it bare. */
+export const registerHealthRoute = (app: FastifyInstance, services: CofferServices): void => {
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/sys/health',
+    exposeHeadRoute: false,
+    handler: async (request, reply) => {
+      let healthy = true;
+      try {
+        await services.checkHealth();
+      } catch {
+        healthy = false;
+      }
+      const query = request.query as Record<string, string | undefined>;
+      const activeCode = Number(query.activecode ?? 200);
+      const status = healthy ? (Number.isInteger(activeCode) && activeCode >= 200 && activeCode < 600 ? activeCode : 200) : 503;
+      return sendJson(reply, status, {
+        initialized: true,
+        sealed: !healthy,
+        standby: false,
+        performance_standby: false,
+        replication_performance_mode: 'disabled',
+        replication_dr_mode: 'disabled',
+        server_time_utc: Math.floor(Date.now() / 1000),
+        version: VAULT_VERSION,
+        cluster_name: 'coffer',
+        cluster_id: stableId('cluster'),
+      });
+    },
+  });
+};
+
+/** The sys and token endpoints KV clients call before or besides KV itself. */
+export const registerSysRoutes = (app: FastifyInstance, mounts: readonly MountedScope[]): void => {
+  const table = () => Object.fromEntries(mounts.map(({ mount }) => [`${mount}/`, mountInfo(mount)]));
+  const mountFor = (path: string) =>
+    [...mounts].sort((a, b) => b.mount.length - a.mount.length).find(({ mount }) => path === mount || path.startsWith(`${mount}/`));
+
+  // hvac and node-vault read the mounts both at the top level and under `data`.
+  app.get('/sys/mounts', async (request, reply) => {
+    actorOf(request);
+    const mountsByPath = table();
+    return sendJson(reply, 200, { ...mountsByPath, request_id: request.id, lease_id: '', renewable: false, lease_duration: 0, data: mountsByPath, wrap_info: null, warnings: null, auth: null, mount_type: 'system' });
+  });
+
+  app.get('/sys/mounts/*', async (request, reply) => {
+    const path = ((request.params as { '*'?: string })['*'] ?? '').replace(/\/+$/, '');
+    const found = mounts.find(({ mount }) => mount === path);
+    if (!found) {
+      return sendErrors(reply, 400, [`No secret engine mount at ${path}/`]);
+    }
+    const info = mountInfo(found.mount);
+    return sendJson(reply, 200, { ...info, request_id: request.id, lease_id: '', renewable: false, lease_duration: 0, data: info, wrap_info: null, warnings: null, auth: null, mount_type: 'system' });
+  });
+
+  // The `vault kv` CLI asks this first to learn that the mount is KV version "2".
+  app.get('/sys/internal/ui/mounts/*', async (request, reply) => {
+    const path = (request.params as { '*'?: string })['*'] ?? '';
+    const found = mountFor(path.replace(/\/+$/, ''));
+    if (!found) {
+      return sendErrors(reply, 403, [`preflight capability check returned 403, please ensure client's policies grant access to path "${path}/"`]);
+    }
+    return sendData(reply, { ...mountInfo(found.mount), path: `${found.mount}/` }, [], 'system');
+  });
+
+  // External Secrets Operator validates a store with this; the token itself is never echoed.
+  const lookupSelf = async (request: FastifyRequest, reply: FastifyReply) => {
+    const actor = actorOf(request);
+    return sendData(
+      reply,
+      {
+        accessor: actor.accessKey,
+        creation_time: 0,
+        creation_ttl: 0,
+        display_name: `token-${actor.accessKey}`,
+        entity_id: '',
+        expire_time: null,
+        explicit_max_ttl: 0,
+        id: '',
+        issue_time: '',
+        meta: { organization_id: actor.organizationId, default_project_id: actor.defaultProjectId },
+        num_uses: 0,
+        orphan: true,
+        path: 'auth/token/create',
+        policies: [actor.role === 'admin' ? 'root' : 'default'],
+        renewable: false,
+        ttl: 0,
+        type: 'service',
+      },
+      [],
+      'token',
+    );
+  };
+  app.get('/auth/token/lookup-self', lookupSelf);
+  app.post('/auth/token/lookup-self', lookupSelf);
+};
