@@ -51,4 +51,32 @@ describe('two Coffer processes on one PostgreSQL', () => {
     }
     assert.equal(values.size, writes);
   });
+
+  it('lets exactly one of N concurrent Vault CAS writes at the same version succeed', async () => {
+    const servers = [first, second];
+    const write = (index: number, key: string, cas: number) =>
+      fetch(`${servers[index % 2]?.url ?? ''}/v1/secret/data/${key}`, {
+        method: 'POST',
+        headers: { 'x-vault-token': first.secretKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ data: { writer: index }, options: { cas } }),
+      }).then(async (response) => ({ status: response.status, body: (await response.json()) as { errors?: string[]; data?: { version?: number } } }));
+    const contenders = 24;
+    for (const [key, cas] of [['cas-new', 0], ['cas-existing', 1]] as const) {
+      if (cas === 1) {
+        assert.equal((await write(0, key, 0)).status, 200);
+      }
+      const results = await Promise.all(Array.from({ length: contenders }, (_, index) => write(index, key, cas)));
+      const winners = results.filter((result) => result.status === 200);
+      assert.equal(winners.length, 1, `${key}: ${JSON.stringify(results.map((result) => result.status))}`);
+      assert.equal(winners[0]?.body.data?.version, cas + 1);
+      for (const loser of results.filter((result) => result.status !== 200)) {
+        assert.equal(loser.status, 400);
+        assert.deepEqual(loser.body, { errors: ['check-and-set parameter did not match the current version'] });
+      }
+      const metadata = await fetch(`${second.url}/v1/secret/metadata/${key}`, { headers: { 'x-vault-token': first.secretKey } });
+      const body = (await metadata.json()) as { data: { current_version: number; versions: Record<string, unknown> } };
+      assert.equal(body.data.current_version, cas + 1);
+      assert.deepEqual(Object.keys(body.data.versions).sort(), cas === 0 ? ['1'] : ['1', '2']);
+    }
+  });
 });
