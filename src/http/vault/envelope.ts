@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { formatMicros } from '../../shared/clock.js';
 import type { KvKeyMetadata, KvVersionInfo } from '../../core/kv/index.js';
 import { sendJson } from '../json.js';
-import { formatDurationSeconds } from './durations.js';
+import { formatDurationSeconds } from '../go-duration.js';
 
 export type MountType = 'kv' | 'system' | 'token' | '';
 

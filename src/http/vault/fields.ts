@@ -1,4 +1,4 @@
-import { parseDurationSeconds } from './durations.js';
+import { parseDurationSeconds } from '../go-duration.js';
 
 /** A request field Vault's framework could not convert: always a 400 with this text. */
 export class VaultRequestError extends Error {

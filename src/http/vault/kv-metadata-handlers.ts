@@ -1,5 +1,5 @@
 import type { KvMetadataChanges, KvSettings } from '../../core/kv/index.js';
-import { formatDurationSeconds } from './durations.js';
+import { formatDurationSeconds } from '../go-duration.js';
 import { keyMetadata, sendData, sendEmpty, sendErrors } from './envelope.js';
 import { VaultRequestError, weakBool, weakDuration, weakInt, weakStringMap, type RequestData } from './fields.js';
 import { missingPath, requireMergePatch, type KvCall } from './kv-call.js';

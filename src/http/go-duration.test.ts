@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatDurationSeconds, parseDurationSeconds } from './durations.js';
+import { formatDurationSeconds, parseDurationSeconds } from './go-duration.js';
 
 test('parses durations the way Vault does', () => {
   const cases: [string | number, number | null][] = [
