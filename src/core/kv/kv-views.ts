@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { isExpired, type Secret, type SecretVersion } from '../secrets/index.js';
 import { keyOf } from './kv-keys.js';
 import type { KvData, KvKeyMetadata, KvVersionInfo } from './kv-model.js';
@@ -8,18 +9,22 @@ import { isPlainObject } from './merge-patch.js';
  * soft delete even before the background job records it.
  */
 export const versionInfo = (version: SecretVersion, now: number): KvVersionInfo => {
-  const base = { version: version.revision, createdAt: version.createdAt };
+  // One object shape for every state keeps this hot-path function monomorphic.
+  const { revision, createdAt } = version;
   switch (version.status) {
     case 'deleted':
     case 'scheduled_for_deletion':
-      return { ...base, deletionTime: version.disabledAt, destroyed: true, state: 'destroyed' };
+      return { version: revision, createdAt, deletionTime: version.disabledAt, destroyed: true, state: 'destroyed' };
     case 'disabled':
-      return { ...base, deletionTime: version.disabledAt ?? version.updatedAt, destroyed: false, state: 'deactivated' };
-    case 'enabled': {
-      const scheduled = version.ephemeral?.expiresAt ?? null;
-      const state = isExpired(version.ephemeral, now) ? 'deactivated' : 'active';
-      return { ...base, deletionTime: scheduled, destroyed: false, state };
-    }
+      return { version: revision, createdAt, deletionTime: version.disabledAt ?? version.updatedAt, destroyed: false, state: 'deactivated' };
+    case 'enabled':
+      return {
+        version: revision,
+        createdAt,
+        deletionTime: version.ephemeral?.expiresAt ?? null,
+        destroyed: false,
+        state: isExpired(version.ephemeral, now) ? 'deactivated' : 'active',
+      };
   }
 };
 
@@ -52,12 +57,10 @@ export const encodeData = (data: KvData): Buffer => Buffer.from(JSON.stringify(d
  * as base64 with `"encoding": "base64"` when it is not UTF-8.
  */
 export const decodeData = (bytes: Buffer): KvData => {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
+  if (!isUtf8(bytes)) {
     return { value: bytes.toString('base64'), encoding: 'base64' };
   }
+  const text = bytes.toString('utf8');
   try {
     const parsed: unknown = JSON.parse(text);
     if (isPlainObject(parsed)) {

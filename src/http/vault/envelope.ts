@@ -40,8 +40,17 @@ export const sendEmpty = (reply: FastifyReply, status = 204): FastifyReply => {
 };
 
 /** RFC 3339 in UTC with trailing zeros of the fraction trimmed, as Go's RFC3339Nano prints; unset is "". */
-export const vaultTime = (micros: number | null): string =>
-  micros === null ? '' : formatMicros(micros).replace(/\.?0+Z$/, 'Z');
+export const vaultTime = (micros: number | null): string => {
+  if (micros === null) {
+    return '';
+  }
+  const text = formatMicros(micros);
+  let end = text.length - 1;
+  while (text[end - 1] === '0') {
+    end -= 1;
+  }
+  return text[end - 1] === '.' ? `${text.slice(0, end - 1)}Z` : `${text.slice(0, end)}Z`;
+};
 
 export const versionMetadata = (version: KvVersionInfo, customMetadata: Record<string, string> | null) => ({
   created_time: vaultTime(version.createdAt),
