@@ -1,111 +1,114 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../../core/iam/index.js';
-import type { KvScope } from '../../core/kv/index.js';
-import { invalidField, notFound } from '../../shared/errors.js';
-import { sendJson } from '../json.js';
-import type { CofferServices } from '../services.js';
-import { presentMetadata, presentVersion } from './presenters.js';
-import { parseStateBody, parseUpdateBody, parseVersionBody, queryBoolean, queryInteger } from './schemas.js';
+import { KV_PRECONDITIONS, type KvKeyMetadata, type KvMetadataChanges } from '../../core/kv/index.js';
+import { AppError, alreadyExists, preconditionFailed } from '../../shared/errors.js';
+import { sendJson, sendNoContent } from '../json.js';
+import { existingMetadata, queryOf, type OvhCall, type SecretCall } from './call.js';
+import { pageRequestOf, takePage } from './pagination.js';
+import { presentMetadata, presentSecret } from './presenters.js';
+import { hasChanges, parseCreateBody, parseUpdateBody, queryCas, queryIncludeData, queryVersion } from './schemas.js';
+import { versionView } from './version-routes.js';
 
-export interface OvhCall {
-  services: CofferServices;
-  actor: Actor;
-  scope: KvScope;
-  path: string;
-  request: FastifyRequest;
-  reply: FastifyReply;
-}
-
-const queryOf = (call: OvhCall) => call.request.query as Record<string, unknown>;
-
-const existingMetadata = async (call: OvhCall) => {
-  const metadata = await call.services.kv.getMetadata(call.actor, call.scope, call.path);
-  if (!metadata) {
-    throw notFound('secret', call.path);
-  }
-  return metadata;
+export const listSecrets = async (call: OvhCall) => {
+  const page = pageRequestOf(call.request);
+  const keys = await call.services.kv.listKeys(call.actor, call.scope);
+  const secrets = takePage(
+    call.reply,
+    keys,
+    page,
+    (metadata) => metadata.key,
+    (metadata, position) => metadata.key > position,
+  );
+  return sendJson(call.reply, 200, secrets.map(presentSecret));
 };
 
-/** A version with its data when asked (`includeData=true` needs the data right); a deactivated one comes without. */
-const versionView = async (call: OvhCall, version: number, includeData: boolean) => {
-  if (includeData) {
-    const read = await call.services.kv.read(call.actor, call.scope, call.path, version);
-    if (read.kind === 'ok') {
-      return presentVersion(read.version, read.data);
-    }
-    if (read.kind === 'unreadable') {
-      return presentVersion(read.version);
-    }
-  } else {
-    const info = await call.services.kv.getVersionInfo(call.actor, call.scope, call.path, version);
-    if (info) {
-      return presentVersion(info);
-    }
+const isCasMismatch = (error: unknown): boolean =>
+  error instanceof AppError && error.details.precondition === KV_PRECONDITIONS.casMismatch;
+
+/**
+ * Creates a secret with its first version. An existing path is a conflict (409). The
+ * metadata goes first, so that its `deactivateVersionAfter` and `maxVersions` govern
+ * version 1 too; the version is then written with check-and-set 0, so a concurrent
+ * creator makes this call fail rather than add a version to someone else's secret.
+ */
+export const createSecret = async (call: OvhCall) => {
+  const body = parseCreateBody(call.request.body);
+  const secret: SecretCall = { ...call, path: body.path };
+  const { kv } = call.services;
+  const conflict = () => alreadyExists('secret', body.path, `secret ${body.path} already exists`);
+  if (await kv.getMetadata(call.actor, call.scope, body.path)) {
+    throw conflict();
   }
-  throw notFound('secret_version', String(version));
+  const withMetadata = hasChanges(body.metadata);
+  if (withMetadata) {
+    await kv.writeMetadata(call.actor, call.scope, body.path, body.metadata);
+  }
+  try {
+    await kv.write(call.actor, call.scope, body.path, body.data, { cas: 0 });
+  } catch (error) {
+    if (isCasMismatch(error)) {
+      throw conflict();
+    }
+    if (withMetadata) {
+      // The input was checked beforehand; this undoes the metadata of a write the store refused.
+      await kv.deleteMetadata(call.actor, call.scope, body.path);
+    }
+    throw error;
+  }
+  return sendJson(call.reply, 200, presentSecret(await existingMetadata(secret)));
 };
 
-export const getSecret = async (call: OvhCall) => {
+/** The secret with its current version, or the one `?version=` names; data only with `includeData=true`. */
+export const getSecret = async (call: SecretCall) => {
   const query = queryOf(call);
-  const requested = queryInteger(query, 'version', 1);
-  const includeData = queryBoolean(query, 'includeData');
+  const requested = queryVersion(query);
+  const includeData = queryIncludeData(query);
   const metadata = await existingMetadata(call);
   const version = requested ?? metadata.currentVersion;
-  const body = { path: call.path, metadata: presentMetadata(metadata), ...(version > 0 ? { version: await versionView(call, version, includeData) } : {}) };
+  const body = {
+    path: call.path,
+    metadata: presentMetadata(metadata),
+    ...(version > 0 ? { version: await versionView(call, version, includeData) } : {}),
+  };
   return sendJson(call.reply, 200, body);
 };
 
-/** New version iff `version.data` is given; metadata fields given replace the stored ones. */
-export const updateSecret = async (call: OvhCall) => {
-  const cas = queryInteger(queryOf(call), 'cas');
+const casMismatch = () => preconditionFailed(KV_PRECONDITIONS.casMismatch, 'check-and-set parameter did not match the current version');
+
+/**
+ * Whether the version this update writes needs `cas`, decided before the metadata
+ * changes so that a refused update changes nothing. Both the rule in force and the one
+ * the request sets apply: a request cannot switch `casRequired` off and skip `cas` at once.
+ */
+const requiresCas = async (call: SecretCall, current: KvKeyMetadata, changes: KvMetadataChanges): Promise<boolean> =>
+  current.casRequired || changes.casRequired === true || (await call.services.kv.getSettings(call.actor, call.scope)).casRequired;
+
+/**
+ * Metadata fields given replace the stored ones; a new version is written iff
+ * `version.data` is given, after the metadata, which then governs it. `?cas=` is
+ * checked first, and again by the service under the secret's lock.
+ */
+export const updateSecret = async (call: SecretCall) => {
+  const cas = queryCas(queryOf(call));
   const { data, metadata } = parseUpdateBody(call.request.body);
-  await existingMetadata(call);
-  if (Object.keys(metadata).length > 0) {
-    await call.services.kv.writeMetadata(call.actor, call.scope, call.path, metadata);
+  const { kv } = call.services;
+  const current = await existingMetadata(call);
+  if (cas !== null && cas !== current.currentVersion) {
+    throw casMismatch();
   }
-  if (data) {
-    await call.services.kv.write(call.actor, call.scope, call.path, data, { cas });
+  if (hasChanges(metadata)) {
+    if (data !== null && cas === null && (await requiresCas(call, current, metadata))) {
+      throw preconditionFailed(KV_PRECONDITIONS.casRequired, 'check-and-set parameter required for this call');
+    }
+    await kv.writeMetadata(call.actor, call.scope, call.path, metadata);
   }
-  return sendJson(call.reply, 200, { path: call.path, metadata: presentMetadata(await existingMetadata(call)) });
+  if (data !== null) {
+    await kv.write(call.actor, call.scope, call.path, data, { cas });
+  }
+  return sendJson(call.reply, 200, presentSecret(await existingMetadata(call)));
 };
 
-export const deleteSecret = async (call: OvhCall) => {
+/** The secret and every version; the path can be created again, starting at version 1. */
+export const deleteSecret = async (call: SecretCall) => {
   await existingMetadata(call);
   await call.services.kv.deleteMetadata(call.actor, call.scope, call.path);
-  call.reply.hijack();
-  call.reply.raw.writeHead(204, { 'x-request-id': call.request.id });
-  call.reply.raw.end();
-  return call.reply;
-};
-
-export const listVersions = async (call: OvhCall) => {
-  const metadata = await existingMetadata(call);
-  return sendJson(call.reply, 200, metadata.versions.map((version) => presentVersion(version)));
-};
-
-export const createVersion = async (call: OvhCall) => {
-  const cas = queryInteger(queryOf(call), 'cas');
-  const data = parseVersionBody(call.request.body);
-  await existingMetadata(call);
-  const written = await call.services.kv.write(call.actor, call.scope, call.path, data, { cas });
-  return sendJson(call.reply, 200, presentVersion(written.version));
-};
-
-export const getVersion = async (call: OvhCall, version: number) =>
-  sendJson(call.reply, 200, await versionView(call, version, queryBoolean(queryOf(call), 'includeData')));
-
-/** `active` undeletes, `deactivated` soft-deletes, `deleted` destroys for good. */
-export const changeVersionState = async (call: OvhCall, version: number) => {
-  const state = parseStateBody(call.request.body);
-  const current = await call.services.kv.getVersionInfo(call.actor, call.scope, call.path, version);
-  if (!current) {
-    throw notFound('secret_version', String(version));
-  }
-  if (current.state === 'destroyed' && state !== 'deleted') {
-    throw invalidField('state', 'constraint', `secret version ${version} is deleted and cannot change state`);
-  }
-  const { kv } = call.services;
-  const change = state === 'active' ? kv.undeleteVersions : state === 'deactivated' ? kv.deleteVersions : kv.destroyVersions;
-  await change(call.actor, call.scope, call.path, [version]);
-  return getVersion(call, version);
+  return sendNoContent(call.reply);
 };
