@@ -200,7 +200,14 @@ describe('OVHcloud Secret Manager REST API: bad input', () => {
   });
 
   it('refuses bad pagination headers', async () => {
-    for (const headers of [{ 'x-pagination-size': '5' }, { 'x-pagination-size': '101' }, { 'x-pagination-size': 'ten' }, { 'x-pagination-cursor': '!!' }, { 'x-pagination-cursor': 'Zm9v=' }]) {
+    const cases: Record<string, string>[] = [
+      { 'x-pagination-size': '5' },
+      { 'x-pagination-size': '101' },
+      { 'x-pagination-size': 'ten' },
+      { 'x-pagination-cursor': '!!' },
+      { 'x-pagination-cursor': 'Zm9v=' },
+    ];
+    for (const headers of cases) {
       assertError(await call('GET', api('/secret'), { headers }), 400, JSON.stringify(headers));
       assertError(await call('GET', api('/secret/kept/one/version'), { headers }), 400, `versions ${JSON.stringify(headers)}`);
     }
