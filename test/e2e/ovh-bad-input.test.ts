@@ -19,6 +19,8 @@ interface CallOptions {
 /** A value every payload below carries: no error may echo it. */
 const CANARY = `canary-${randomUUID()}`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The category OVHcloud's Go SDK reads from bits 12–15 of `error_code`, per status. */
+const CATEGORY_OF_STATUS: Record<number, number> = { 400: 8, 401: 3, 403: 4, 404: 5, 405: 8, 409: 10, 413: 8 };
 
 /** Bad input to the regional REST API: each is a 4xx in OVHcloud's ErrorResponse shape, and nothing is written. */
 describe('OVHcloud Secret Manager REST API: bad input', () => {
@@ -49,7 +51,10 @@ describe('OVHcloud Secret Manager REST API: bad input', () => {
     const body = answer.json as Record<string, unknown>;
     assert.deepEqual(Object.keys(body).sort(), ['error_code', 'error_id', 'errors', 'request_id'], label);
     assert.match(String(body.error_id), UUID, label);
-    assert.equal(typeof body.error_code, 'number', label);
+    const code = Number(body.error_code);
+    assert.ok(Number.isInteger(code) && code > 0 && code < 2 ** 31, `${label}: error_code ${String(body.error_code)}`);
+    // System REST (3), component Secrets API (4), then the category of the status.
+    assert.deepEqual([code >>> 24, (code >>> 16) & 0xff, (code >>> 12) & 0xf], [3, 4, CATEGORY_OF_STATUS[status]], label);
     assert.ok(Array.isArray(body.errors) && body.errors.length > 0 && body.errors.every((message) => typeof message === 'string'), label);
     assert.equal(body.request_id, answer.headers.get('x-request-id'), label);
     assert.ok(!answer.text.includes(CANARY) && !answer.text.includes(server.secretKey), `${label}: the error echoes a secret`);
