@@ -49,7 +49,9 @@ export const createSecret = async (call: OvhCall) => {
     }
     if (withMetadata) {
       // The input was checked beforehand; this undoes the metadata of a write the store refused.
-      await kv.deleteMetadata(call.actor, call.scope, body.path);
+      await kv.deleteMetadata(call.actor, call.scope, body.path).catch((cleanupError: unknown) => {
+        call.request.log.warn({ err: cleanupError }, 'could not remove the metadata of a refused secret creation');
+      });
     }
     throw error;
   }
