@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createIamService, type Actor } from '../../src/core/iam/index.js';
+import { createIamService, type Action, type Actor } from '../../src/core/iam/index.js';
+import { AppError } from '../../src/shared/errors.js';
 import { createKeyService } from '../../src/core/keys/index.js';
 import { createKvService, type KvScope, type KvService } from '../../src/core/kv/index.js';
 import { createAccessService, createSecretService, createVersionService, type SecretService, type VersionService } from '../../src/core/secrets/index.js';
@@ -31,13 +32,30 @@ export interface KvHarness {
   close(): Promise<void>;
 }
 
+/** Actions the harness refuses, and every action it was asked about, in order. */
+export interface AuthorizationProbe {
+  denied: Set<Action>;
+  asked: Action[];
+}
+
 /** The real services over a real SQLite file, in process: the KV semantics without HTTP. */
-export const openKvHarness = async (): Promise<KvHarness> => {
+export const openKvHarness = async (probe: AuthorizationProbe = { denied: new Set(), asked: [] }): Promise<KvHarness> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'coffer-kv-'));
   const storage = await openStorage({ kind: 'sqlite', dataDir });
   const clock = new SteppedClock();
   const regions = ['fr-par', 'nl-ams'];
-  const iam = createIamService({ store: storage.iam, clock });
+  const realIam = createIamService({ store: storage.iam, clock });
+  // The authorize seam, observed: IAM will grant listing and reading data separately.
+  const iam: typeof realIam = {
+    ...realIam,
+    authorize: (actor, action, resource) => {
+      probe.asked.push(action);
+      if (probe.denied.has(action)) {
+        throw new AppError('permission_denied', `denied ${action}`);
+      }
+      realIam.authorize(actor, action, resource);
+    },
+  };
   const keys = createKeyService({ store: storage.keys, rootKey: randomBytes(32), clock });
   const secrets = createSecretService({ store: storage.secrets, iam, clock, regions });
   const versions = createVersionService({ store: storage.secrets, keys, iam, clock, regions });
