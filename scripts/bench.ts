@@ -58,6 +58,7 @@ const drive = async (name: string, url: string, paths: string[], headers: Record
     });
   await run(2); // warm-up: JIT, caches, connection pools
   const result = await run(DURATION_SECONDS);
+  console.log(`  ${name}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms`);
   return {
     name,
     requestsPerSecond: result.requests.average,
@@ -98,6 +99,9 @@ const benchStore = async (storage: 'sqlite' | 'postgres'): Promise<Measure[]> =>
     bare.child.kill();
     // The two APIs take turns, ROUNDS times, and each keeps its median: on a noisy
     // machine, a drift during one long run would otherwise decide the ratio.
+    // Both routes warm up once before the rounds, so neither pays for its JIT inside them.
+    await drive('warm-up, Scaleway', server.url, paths.scaleway, { 'x-auth-token': server.secretKey });
+    await drive('warm-up, Vault', server.url, paths.vault, { 'x-vault-token': server.secretKey });
     const scalewayRuns: Measure[] = [];
     const vaultRuns: Measure[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
