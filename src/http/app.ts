@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from './admin/key-routes.js';
 import { sendJson } from './json.js';
+import { sendOvhError } from './ovh/errors.js';
 import { registerOvhApi } from './ovh/index.js';
 import { registerScalewayApi } from './scaleway/index.js';
 import type { CofferServices } from './services.js';
+import { sendErrors } from './vault/envelope.js';
 import { answerListVerb } from './vault/list-verb.js';
 import { registerVaultApi, type VaultMount } from './vault/index.js';
 
@@ -42,9 +44,19 @@ export const buildApp = ({ services, logger, vault }: AppOptions): FastifyInstan
     // Vault clients send LIST, which Node's parser refuses; this answers it as GET ?list=true.
     clientErrorHandler: answerListVerb,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
-    // Router-level refusals (malformed or over-long URLs) still answer in a JSON envelope.
-    frameworkErrors: (error, _request, reply) => {
+    // Router-level refusals (malformed or over-long URLs) still answer in the envelope of
+    // the API the URL belongs to.
+    frameworkErrors: (error, request, reply) => {
       const status = typeof error.statusCode === 'number' && error.statusCode < 500 ? error.statusCode : 400;
+      const path = request.url;
+      if (/^\/api\/[^/]+\/v2\//.test(path)) {
+        void sendOvhError(reply, status, [error.message]);
+        return;
+      }
+      if (/^\/(api\/[^/]+\/)?v1\//.test(path)) {
+        void sendErrors(reply, status, [error.message]);
+        return;
+      }
       void sendJson(reply, status, {
         details: [{ argument_name: 'path', help_message: error.message, reason: 'format' }],
         message: 'invalid argument(s)',
