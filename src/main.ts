@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Config } from './config/config.js';
-import { createIamService } from './core/iam/index.js';
+import { createIamAdminService, createIamService } from './core/iam/index.js';
 import { createKeyService } from './core/keys/index.js';
 import { createKvService } from './core/kv/index.js';
 import {
@@ -45,6 +45,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
   const clock = systemClock;
   const regions = config.regions;
   const iam = createIamService({ store: storage.iam, clock });
+  const iamAdmin = createIamAdminService({ store: storage.iam, clock });
   const keys = createKeyService({ store: storage.keys, rootKey, clock });
   try {
     await keys.verifyRootKey();
@@ -81,7 +82,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
   }
 
   const app = buildApp({
-    services: { iam, secrets, versions, access, browse, kv, keys, checkHealth: () => storage.ping() },
+    services: { iam, iamAdmin, secrets, versions, access, browse, kv, keys, checkHealth: () => storage.ping() },
     logger,
     vault: { mounts: config.vaultMounts, defaultRegion: regions[0] ?? 'fr-par' },
   });

@@ -1,4 +1,4 @@
-import type { IamService } from '../core/iam/index.js';
+import type { IamAdminService, IamService } from '../core/iam/index.js';
 import type { KeyService } from '../core/keys/index.js';
 import type { KvService } from '../core/kv/index.js';
 import type { AccessService, BrowseService, SecretService, VersionService } from '../core/secrets/index.js';
@@ -6,6 +6,7 @@ import type { AccessService, BrowseService, SecretService, VersionService } from
 /** The core services every wire adapter is built over: one set, shared by all APIs. */
 export interface CofferServices {
   iam: IamService;
+  iamAdmin: IamAdminService;
   secrets: SecretService;
   versions: VersionService;
   access: AccessService;

@@ -22,8 +22,10 @@ export interface ApiKeyRecord {
   organizationId: string;
   defaultProjectId: string;
   description: string;
-  /** `admin` keys hold every permission in their organization. */
-  role: 'admin';
+  /** `admin` keys hold every permission in their organization; `application` keys what its policies grant. */
+  role: 'admin' | 'application';
+  /** The application the key belongs to, for `application` keys. */
+  applicationId: string | null;
   createdAt: number;
   expiresAt: number | null;
 }
@@ -35,6 +37,46 @@ export interface Actor {
   organizationId: string;
   defaultProjectId: string;
   role: ApiKeyRecord['role'];
+  applicationId: string | null;
+  /** What the caller's policies grant; null for admin keys, which hold everything. */
+  grants: readonly Grant[] | null;
+}
+
+/** One rule of a policy, resolved to actions: where it applies and what it allows. */
+export interface Grant {
+  actions: ReadonlySet<Action>;
+  /** null: the whole organization. */
+  projectIds: readonly string[] | null;
+}
+
+export interface Application {
+  id: string;
+  organizationId: string;
+  name: string;
+  description: string;
+  tags: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PolicyRule {
+  id: string;
+  permissionSetNames: string[];
+  /** null: the organization. */
+  projectIds: string[] | null;
+}
+
+export interface Policy {
+  id: string;
+  organizationId: string;
+  name: string;
+  description: string;
+  tags: string[];
+  /** The principal it is attached to; null when it has none yet. */
+  applicationId: string | null;
+  rules: PolicyRule[];
+  createdAt: number;
+  updatedAt: number;
 }
 
 /** The resource an action targets; narrower fields are filled in when known. */
@@ -60,4 +102,6 @@ export type Action =
   | 'secrets:version:delete'
   | 'secrets:version:access'
   | 'keys:kek:read'
-  | 'keys:kek:rotate';
+  | 'keys:kek:rotate'
+  | 'iam:read'
+  | 'iam:write';

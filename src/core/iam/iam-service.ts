@@ -2,7 +2,8 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import { isAccessKey, isUuid, newId } from '../../shared/ids.js';
-import type { Action, Actor, ApiKeyRecord, Project, ResourceRef } from './iam-model.js';
+import { checkAuthorization, grantsOf, projectsAllowing } from './authorization.js';
+import type { Actor, ApiKeyRecord, Grant, Project } from './iam-model.js';
 import type { IamStore } from './iam-store.js';
 
 export interface IamServiceDeps {
@@ -26,13 +27,17 @@ export interface BootstrapResult {
 }
 
 const ACCESS_KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const AUTH_CACHE_MS = 30_000;
+/**
+ * How long an authenticated key and its grants are reused without asking the store: the
+ * documented bound on how late a revoked key or a changed policy takes effect.
+ */
+export const AUTH_CACHE_MS = 5_000;
 
 /** API secret keys are random UUIDs, so a fast hash is enough; a slow KDF adds nothing. */
 export const hashSecretKey = (secretKey: string): Buffer =>
   createHash('sha256').update(`coffer/api-key/v1\u0000${secretKey.toLowerCase()}`).digest();
 
-const generateAccessKey = (): string => {
+export const generateAccessKey = (): string => {
   const bytes = new Uint8Array(17);
   crypto.getRandomValues(bytes);
   return `SCW${Array.from(bytes, (byte) => ACCESS_KEY_ALPHABET[byte % ACCESS_KEY_ALPHABET.length]).join('')}`;
@@ -43,19 +48,24 @@ const denied = (reason: 'invalid_argument' | 'not_found' | 'expired', message: s
 
 /** Authentication of API keys and the one `authorize(actor, action, resource)` seam. */
 export const createIamService = ({ store, clock }: IamServiceDeps) => {
-  const cache = new Map<string, { record: ApiKeyRecord; until: number }>();
+  const cache = new Map<string, { record: ApiKeyRecord; grants: Grant[] | null; until: number }>();
 
-  const lookup = async (hash: Buffer): Promise<ApiKeyRecord | null> => {
+  const lookup = async (hash: Buffer): Promise<{ record: ApiKeyRecord; grants: Grant[] | null } | null> => {
     const cacheKey = hash.toString('base64');
     const hit = cache.get(cacheKey);
     if (hit && hit.until > Date.now()) {
-      return hit.record;
+      return hit;
     }
     const record = await store.findApiKeyBySecretHash(hash);
-    if (record) {
-      cache.set(cacheKey, { record, until: Date.now() + AUTH_CACHE_MS });
+    if (!record) {
+      cache.delete(cacheKey);
+      return null;
     }
-    return record;
+    const grants =
+      record.role === 'admin' ? null : record.applicationId === null ? [] : grantsOf(await store.policiesOfApplication(record.applicationId));
+    const entry = { record, grants, until: Date.now() + AUTH_CACHE_MS };
+    cache.set(cacheKey, entry);
+    return entry;
   };
 
   return {
@@ -88,6 +98,7 @@ export const createIamService = ({ store, clock }: IamServiceDeps) => {
           defaultProjectId: projectId,
           description: 'bootstrap administrator',
           role: 'admin',
+          applicationId: null,
           createdAt: now,
           expiresAt: null,
         },
@@ -107,7 +118,8 @@ export const createIamService = ({ store, clock }: IamServiceDeps) => {
         throw denied('invalid_argument', 'the API secret key is not a UUID');
       }
       const hash = hashSecretKey(secretKey);
-      const record = await lookup(hash);
+      const found = await lookup(hash);
+      const record = found?.record;
       // The lookup is by hash; the comparison is still constant-time so that the
       // index lookup is the only thing an attacker can time.
       if (!record || !timingSafeEqual(Buffer.from(record.secretKeyHash), hash)) {
@@ -122,21 +134,16 @@ export const createIamService = ({ store, clock }: IamServiceDeps) => {
         organizationId: record.organizationId,
         defaultProjectId: record.defaultProjectId,
         role: record.role,
+        applicationId: record.applicationId,
+        grants: found === null ? [] : found.grants,
       };
     },
 
-    /**
-     * The single authorization seam every request goes through. Today only the admin
-     * role exists, which holds every permission within its own organization.
-     */
-    authorize(actor: Actor, action: Action, resource: ResourceRef): void {
-      if (resource.organizationId !== actor.organizationId) {
-        throw new AppError('permission_denied', 'insufficient permissions', { action, resource: resource.secretId ? 'secret' : 'project' });
-      }
-      if (actor.role !== 'admin') {
-        throw new AppError('permission_denied', 'insufficient permissions', { action });
-      }
-    },
+    /** The single authorization seam every request goes through (see authorization.ts). */
+    authorize: checkAuthorization,
+
+    /** Projects where the caller may do `action`; null for the whole organization. */
+    projectsAllowing,
 
     listProjects: (actor: Actor): Promise<Project[]> => store.listProjects(actor.organizationId),
 

@@ -116,6 +116,8 @@ export interface SecretFilter {
   region: string;
   organizationId: string;
   projectId: string | null;
+  /** Only these projects (the ones the caller may list); null: no such limit. */
+  projectIds: string[] | null;
   name: string | null;
   path: string | null;
   /** Secrets under this folder at any depth (used by browse). */

@@ -16,7 +16,10 @@ import type { SecretStore } from './secret-store.js';
 
 export interface SecretServiceDeps {
   store: SecretStore;
-  iam: SecretsAuthorizer & { resolveProject(actor: Actor, projectId: string | null | undefined): Promise<Project> };
+  iam: SecretsAuthorizer & {
+    resolveProject(actor: Actor, projectId: string | null | undefined): Promise<Project>;
+    projectsAllowing(actor: Actor, action: 'secrets:secret:list'): string[] | null;
+  };
   clock: Clock;
   regions: readonly string[];
 }
@@ -222,10 +225,13 @@ export const createSecretService = ({ store, iam, clock, regions }: SecretServic
   }
 
   async function buildFilter(actor: Actor, region: string, input: ListSecretsInput): Promise<SecretFilter> {
+    // Without a project, a caller whose rights stop at some projects lists just those.
+    const allowed = input.projectId ? null : iam.projectsAllowing(actor, 'secrets:secret:list');
     return {
       region,
       organizationId: actor.organizationId,
-      projectId: await projectScope(actor, region, input.projectId),
+      projectId: allowed === null ? await projectScope(actor, region, input.projectId) : null,
+      projectIds: allowed,
       name: input.name ?? null,
       path: input.path ? normalizePath(input.path) : null,
       pathPrefix: input.pathPrefix ?? null,

@@ -74,6 +74,7 @@ export const filterFor = (organizationId: string, overrides: Partial<SecretFilte
   region: REGION,
   organizationId,
   projectId: null,
+  projectIds: null,
   name: null,
   path: null,
   pathPrefix: null,

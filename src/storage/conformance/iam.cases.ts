@@ -14,6 +14,7 @@ const identity = (): { organization: Organization; project: Project; apiKey: Api
     defaultProjectId: project.id,
     description: 'bootstrap',
     role: 'admin',
+  applicationId: null,
     createdAt: 4,
     expiresAt: 5,
   };

@@ -1,55 +1,21 @@
-import type { ApiKeyRecord, IamStore, Organization, Project } from '../../core/iam/index.js';
-import { AppError, alreadyExists } from '../../shared/errors.js';
+import type { ApiKeyRecord, Application, IamStore, Organization, Policy, Project } from '../../core/iam/index.js';
+import { alreadyExists } from '../../shared/errors.js';
+import {
+  API_KEY_COLUMNS,
+  apiKeyFromRow,
+  apiKeyValues,
+  APPLICATION_COLUMNS,
+  applicationFromRow,
+  POLICY_COLUMNS,
+  policyFromRow,
+  PROJECT_COLUMNS,
+  projectFromRow,
+  type ApiKeyRow,
+  type ApplicationRow,
+  type PolicyRow,
+  type ProjectRow,
+} from './iam-rows.js';
 import { asBuffer, UniqueViolation, type SqlDriver } from './sql-driver.js';
-
-interface ProjectRow {
-  id: string;
-  organization_id: string;
-  name: string;
-  description: string;
-  created_at: number;
-  updated_at: number;
-}
-
-interface ApiKeyRow {
-  access_key: string;
-  secret_key_hash: Uint8Array;
-  organization_id: string;
-  default_project_id: string;
-  description: string;
-  role: string;
-  created_at: number;
-  expires_at: number | null;
-}
-
-const PROJECT_COLUMNS = 'id, organization_id, name, description, created_at, updated_at';
-const API_KEY_COLUMNS = 'access_key, secret_key_hash, organization_id, default_project_id, description, role, created_at, expires_at';
-
-const projectFromRow = (row: ProjectRow): Project => ({
-  id: row.id,
-  organizationId: row.organization_id,
-  name: row.name,
-  description: row.description,
-  createdAt: Number(row.created_at),
-  updatedAt: Number(row.updated_at),
-});
-
-const apiKeyFromRow = (row: ApiKeyRow): ApiKeyRecord => {
-  // Fail closed: a role this build does not know grants nothing, rather than admin.
-  if (row.role !== 'admin') {
-    throw new AppError('internal', 'an API key has a role this version does not know');
-  }
-  return {
-    accessKey: row.access_key,
-    secretKeyHash: asBuffer(row.secret_key_hash),
-    organizationId: row.organization_id,
-    defaultProjectId: row.default_project_id,
-    description: row.description,
-    role: row.role,
-    createdAt: Number(row.created_at),
-    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
-  };
-};
 
 /** IamStore over SQL. */
 export class SqlIamStore implements IamStore {
@@ -75,16 +41,7 @@ export class SqlIamStore implements IamStore {
           project.createdAt,
           project.updatedAt,
         ]);
-        await tx.run(`INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [
-          apiKey.accessKey,
-          asBuffer(apiKey.secretKeyHash),
-          apiKey.organizationId,
-          apiKey.defaultProjectId,
-          apiKey.description,
-          apiKey.role,
-          apiKey.createdAt,
-          apiKey.expiresAt,
-        ]);
+        await tx.run(`INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, apiKeyValues(apiKey));
         return true;
       });
     } catch (error) {
@@ -105,5 +62,90 @@ export class SqlIamStore implements IamStore {
   async listProjects(organizationId: string): Promise<Project[]> {
     const rows = await this.db.all<ProjectRow>(`SELECT ${PROJECT_COLUMNS} FROM projects WHERE organization_id = ? ORDER BY name, id`, [organizationId]);
     return rows.map(projectFromRow);
+  }
+
+  async insertApplication(application: Application): Promise<void> {
+    await this.db.run(`INSERT INTO applications (${APPLICATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+      application.id,
+      application.organizationId,
+      application.name,
+      application.description,
+      JSON.stringify(application.tags),
+      application.createdAt,
+      application.updatedAt,
+    ]);
+  }
+
+  async getApplication(id: string): Promise<Application | null> {
+    const row = await this.db.get<ApplicationRow>(`SELECT ${APPLICATION_COLUMNS} FROM applications WHERE id = ?`, [id]);
+    return row ? applicationFromRow(row) : null;
+  }
+
+  async listApplications(organizationId: string): Promise<Application[]> {
+    const rows = await this.db.all<ApplicationRow>(`SELECT ${APPLICATION_COLUMNS} FROM applications WHERE organization_id = ? ORDER BY created_at, id`, [organizationId]);
+    return rows.map(applicationFromRow);
+  }
+
+  async deleteApplication(id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.run('DELETE FROM api_keys WHERE application_id = ?', [id]);
+      await tx.run('UPDATE policies SET application_id = NULL WHERE application_id = ?', [id]);
+      await tx.run('DELETE FROM applications WHERE id = ?', [id]);
+    });
+  }
+
+  async insertPolicy(policy: Policy): Promise<void> {
+    await this.db.run(`INSERT INTO policies (${POLICY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      policy.id,
+      policy.organizationId,
+      policy.name,
+      policy.description,
+      JSON.stringify(policy.tags),
+      policy.applicationId,
+      JSON.stringify(policy.rules),
+      policy.createdAt,
+      policy.updatedAt,
+    ]);
+  }
+
+  async getPolicy(id: string): Promise<Policy | null> {
+    const row = await this.db.get<PolicyRow>(`SELECT ${POLICY_COLUMNS} FROM policies WHERE id = ?`, [id]);
+    return row ? policyFromRow(row) : null;
+  }
+
+  async listPolicies(organizationId: string): Promise<Policy[]> {
+    const rows = await this.db.all<PolicyRow>(`SELECT ${POLICY_COLUMNS} FROM policies WHERE organization_id = ? ORDER BY created_at, id`, [organizationId]);
+    return rows.map(policyFromRow);
+  }
+
+  async policiesOfApplication(applicationId: string): Promise<Policy[]> {
+    const rows = await this.db.all<PolicyRow>(`SELECT ${POLICY_COLUMNS} FROM policies WHERE application_id = ? ORDER BY created_at, id`, [applicationId]);
+    return rows.map(policyFromRow);
+  }
+
+  async deletePolicy(id: string): Promise<void> {
+    await this.db.run('DELETE FROM policies WHERE id = ?', [id]);
+  }
+
+  async insertApiKey(apiKey: ApiKeyRecord): Promise<void> {
+    try {
+      await this.db.run(`INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, apiKeyValues(apiKey));
+    } catch (error) {
+      throw error instanceof UniqueViolation ? alreadyExists('api_key', apiKey.accessKey, 'an API key with this access key exists already') : error;
+    }
+  }
+
+  async getApiKey(accessKey: string): Promise<ApiKeyRecord | null> {
+    const row = await this.db.get<ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE access_key = ?`, [accessKey]);
+    return row ? apiKeyFromRow(row) : null;
+  }
+
+  async listApiKeys(organizationId: string): Promise<ApiKeyRecord[]> {
+    const rows = await this.db.all<ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE organization_id = ? ORDER BY created_at, access_key`, [organizationId]);
+    return rows.map(apiKeyFromRow);
+  }
+
+  async deleteApiKey(accessKey: string): Promise<void> {
+    await this.db.run('DELETE FROM api_keys WHERE access_key = ?', [accessKey]);
   }
 }

@@ -22,6 +22,13 @@ export const secretFilterSql = (filter: SecretFilter): { where: string; params: 
   if (filter.projectId !== null) {
     add('s.project_id = ?', filter.projectId);
   }
+  if (filter.projectIds !== null) {
+    if (filter.projectIds.length === 0) {
+      add('1 = 0');
+    } else {
+      add(`s.project_id IN (${filter.projectIds.map(() => '?').join(', ')})`, ...filter.projectIds);
+    }
+  }
   if (filter.name !== null) {
     add('s.name = ?', filter.name);
   }

@@ -54,4 +54,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         cas_required INTEGER NOT NULL, delete_version_after INTEGER NOT NULL, UNIQUE (project_id, region))
     `,
   },
+  {
+    version: 3,
+    name: 'IAM: applications, policies with rules, API keys owned by applications',
+    sql: `
+      ALTER TABLE api_keys ADD COLUMN application_id TEXT;
+      CREATE INDEX api_keys_application ON api_keys (application_id);
+      CREATE TABLE applications (id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, name TEXT NOT NULL,
+        description TEXT NOT NULL, tags TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE TABLE policies (id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, name TEXT NOT NULL,
+        description TEXT NOT NULL, tags TEXT NOT NULL, application_id TEXT, rules TEXT NOT NULL,
+        created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE INDEX policies_application ON policies (application_id)
+    `,
+  },
 ];

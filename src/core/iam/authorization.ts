@@ -1,0 +1,47 @@
+import { AppError } from '../../shared/errors.js';
+import type { Action, Actor, Grant, Policy, ResourceRef } from './iam-model.js';
+import { permissionSetNamed } from './permission-sets.js';
+
+/** A policy's rules as grants; permission sets this build does not know grant nothing. */
+export const grantsOf = (policies: readonly Policy[]): Grant[] =>
+  policies.flatMap((policy) =>
+    policy.rules.map((rule) => ({
+      actions: new Set(rule.permissionSetNames.flatMap((name) => permissionSetNamed(name)?.actions ?? [])),
+      projectIds: rule.projectIds,
+    })),
+  );
+
+const covers = (grant: Grant, action: Action, projectId: string | undefined): boolean =>
+  grant.actions.has(action) && (grant.projectIds === null || (projectId !== undefined && grant.projectIds.includes(projectId)));
+
+const refuse = (action: Action, resource: ResourceRef): AppError =>
+  new AppError('permission_denied', 'insufficient permissions', { action, resource: resource.secretId ? 'secret' : 'project' });
+
+/**
+ * The decision behind `authorize`: the organization must be the caller's, then an admin
+ * key may do anything and an application key what one of its grants covers. A grant
+ * limited to projects never covers an organization-wide request.
+ */
+export const checkAuthorization = (actor: Actor, action: Action, resource: ResourceRef): void => {
+  if (resource.organizationId !== actor.organizationId) {
+    throw refuse(action, resource);
+  }
+  if (actor.grants === null) {
+    return;
+  }
+  if (!actor.grants.some((grant) => covers(grant, action, resource.projectId))) {
+    throw refuse(action, resource);
+  }
+};
+
+/** The projects where `action` is allowed: null for all of the organization. */
+export const projectsAllowing = (actor: Actor, action: Action): string[] | null => {
+  if (actor.grants === null) {
+    return null;
+  }
+  const relevant = actor.grants.filter((grant) => grant.actions.has(action));
+  if (relevant.some((grant) => grant.projectIds === null)) {
+    return null;
+  }
+  return [...new Set(relevant.flatMap((grant) => grant.projectIds ?? []))];
+};

@@ -1,0 +1,68 @@
+import type { ApiKeyRecord, Application, PermissionSet, Policy, PolicyRule } from '../../core/iam/index.js';
+import { formatMicros } from '../../shared/clock.js';
+import { permissionSetNamed } from '../../core/iam/index.js';
+
+const time = (micros: number | null): string | null => (micros === null ? null : formatMicros(micros));
+
+export const presentApplication = (application: Application, apiKeyCount: number) => ({
+  id: application.id,
+  name: application.name,
+  description: application.description,
+  created_at: time(application.createdAt),
+  updated_at: time(application.updatedAt),
+  organization_id: application.organizationId,
+  editable: true,
+  deletable: true,
+  managed: false,
+  nb_api_keys: apiKeyCount,
+  tags: application.tags,
+});
+
+export const presentPolicy = (policy: Policy) => ({
+  id: policy.id,
+  name: policy.name,
+  description: policy.description,
+  organization_id: policy.organizationId,
+  created_at: time(policy.createdAt),
+  updated_at: time(policy.updatedAt),
+  editable: true,
+  deletable: true,
+  managed: false,
+  nb_rules: policy.rules.length,
+  nb_scopes: new Set(policy.rules.flatMap((rule) => rule.projectIds ?? ['organization'])).size,
+  nb_permission_sets: new Set(policy.rules.flatMap((rule) => rule.permissionSetNames)).size,
+  tags: policy.tags,
+  ...(policy.applicationId === null ? { no_principal: true } : { application_id: policy.applicationId }),
+});
+
+export const presentRule = (rule: PolicyRule, organizationId: string) => ({
+  id: rule.id,
+  permission_set_names: rule.permissionSetNames,
+  permission_sets_scope_type: permissionSetNamed(rule.permissionSetNames[0] ?? '')?.scopeType ?? 'projects',
+  condition: '',
+  ...(rule.projectIds === null ? { organization_id: organizationId } : { project_ids: rule.projectIds }),
+});
+
+export const presentPermissionSet = (set: PermissionSet) => ({
+  id: set.name,
+  name: set.name,
+  scope_type: set.scopeType,
+  description: set.description,
+  categories: set.categories,
+});
+
+/** The secret key is passed only on creation, the one time it is ever shown. */
+export const presentApiKey = (record: ApiKeyRecord, secretKey?: string) => ({
+  access_key: record.accessKey,
+  ...(secretKey === undefined ? {} : { secret_key: secretKey }),
+  ...(record.applicationId === null ? {} : { application_id: record.applicationId }),
+  description: record.description,
+  created_at: time(record.createdAt),
+  updated_at: time(record.createdAt),
+  expires_at: time(record.expiresAt),
+  default_project_id: record.defaultProjectId,
+  editable: record.role !== 'admin',
+  deletable: record.role !== 'admin',
+  managed: record.role === 'admin',
+  creation_ip: '',
+});

@@ -1,0 +1,102 @@
+import type { ApiKeyRecord, Application, Policy, PolicyRule, Project } from '../../core/iam/index.js';
+import { AppError } from '../../shared/errors.js';
+import { asBuffer, type SqlValue } from './sql-driver.js';
+
+export interface ProjectRow {
+  id: string;
+  organization_id: string;
+  name: string;
+  description: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiKeyRow {
+  access_key: string;
+  secret_key_hash: Uint8Array;
+  organization_id: string;
+  default_project_id: string;
+  description: string;
+  role: string;
+  created_at: number;
+  expires_at: number | null;
+  application_id: string | null;
+}
+
+export const PROJECT_COLUMNS = 'id, organization_id, name, description, created_at, updated_at';
+export const API_KEY_COLUMNS = 'access_key, secret_key_hash, organization_id, default_project_id, description, role, created_at, expires_at, application_id';
+
+export const projectFromRow = (row: ProjectRow): Project => ({
+  id: row.id,
+  organizationId: row.organization_id,
+  name: row.name,
+  description: row.description,
+  createdAt: Number(row.created_at),
+  updatedAt: Number(row.updated_at),
+});
+
+export const apiKeyFromRow = (row: ApiKeyRow): ApiKeyRecord => {
+  // Fail closed: a role this build does not know grants nothing, rather than admin.
+  if (row.role !== 'admin' && row.role !== 'application') {
+    throw new AppError('internal', 'an API key has a role this version does not know');
+  }
+  return {
+    accessKey: row.access_key,
+    secretKeyHash: asBuffer(row.secret_key_hash),
+    organizationId: row.organization_id,
+    defaultProjectId: row.default_project_id,
+    description: row.description,
+    role: row.role,
+    createdAt: Number(row.created_at),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    applicationId: row.application_id,
+  };
+};
+
+export const apiKeyValues = (apiKey: ApiKeyRecord): SqlValue[] => [
+  apiKey.accessKey,
+  asBuffer(apiKey.secretKeyHash),
+  apiKey.organizationId,
+  apiKey.defaultProjectId,
+  apiKey.description,
+  apiKey.role,
+  apiKey.createdAt,
+  apiKey.expiresAt,
+  apiKey.applicationId,
+];
+
+export interface ApplicationRow {
+  id: string;
+  organization_id: string;
+  name: string;
+  description: string;
+  tags: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export const APPLICATION_COLUMNS = 'id, organization_id, name, description, tags, created_at, updated_at';
+
+export const applicationFromRow = (row: ApplicationRow): Application => ({
+  id: row.id,
+  organizationId: row.organization_id,
+  name: row.name,
+  description: row.description,
+  tags: JSON.parse(row.tags) as string[],
+  createdAt: Number(row.created_at),
+  updatedAt: Number(row.updated_at),
+});
+
+export interface PolicyRow extends ApplicationRow {
+  application_id: string | null;
+  rules: string;
+}
+
+export const POLICY_COLUMNS = 'id, organization_id, name, description, tags, application_id, rules, created_at, updated_at';
+
+export const policyFromRow = (row: PolicyRow): Policy => ({
+  ...applicationFromRow(row),
+  applicationId: row.application_id,
+  rules: JSON.parse(row.rules) as PolicyRule[],
+});
+
