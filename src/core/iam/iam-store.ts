@@ -7,6 +7,8 @@ export interface IamStore {
    * bootstrap already happened (on any process). Returns whether it created them.
    */
   bootstrap(organization: Organization, project: Project, apiKey: ApiKeyRecord): Promise<boolean>;
+  /** A further organization (bootstrap makes the first). */
+  insertOrganization(organization: Organization): Promise<void>;
   findApiKeyBySecretHash(secretKeyHash: Uint8Array): Promise<ApiKeyRecord | null>;
   getProject(id: string): Promise<Project | null>;
   listProjects(organizationId: string): Promise<Project[]>;

@@ -14,7 +14,7 @@ const identity = (): { organization: Organization; project: Project; apiKey: Api
     defaultProjectId: project.id,
     description: 'bootstrap',
     role: 'admin',
-  applicationId: null,
+    applicationId: null,
     createdAt: 4,
     expiresAt: 5,
   };

@@ -4,6 +4,7 @@ import type { OpenedStorage } from './fixtures.js';
 import { keyCases } from './key.cases.js';
 import { kvCases } from './kv.cases.js';
 import { iamCases } from './iam.cases.js';
+import { iamPrincipalCases } from './iam-principals.cases.js';
 import { listingCases } from './listing.cases.js';
 import { maintenanceCases } from './maintenance.cases.js';
 import { secretCases } from './secret.cases.js';
@@ -36,6 +37,7 @@ export const runStoreConformanceSuite = (name: string, open: () => Promise<Opene
     describe('purge and expiry', () => maintenanceCases(storage));
     describe('key-encryption keys', () => keyCases(storage));
     describe('iam', () => iamCases(storage));
+    describe('iam principals', () => iamPrincipalCases(storage));
     describe('key/value view', () => kvCases(storage));
   });
 };

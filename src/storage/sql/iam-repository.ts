@@ -64,6 +64,10 @@ export class SqlIamStore implements IamStore {
     return rows.map(projectFromRow);
   }
 
+  async insertOrganization(organization: Organization): Promise<void> {
+    await this.db.run('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)', [organization.id, organization.name, organization.createdAt]);
+  }
+
   async insertApplication(application: Application): Promise<void> {
     await this.db.run(`INSERT INTO applications (${APPLICATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
       application.id,

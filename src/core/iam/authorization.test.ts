@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AppError } from '../../shared/errors.js';
+import { checkAuthorization, grantsOf, projectsAllowing } from './authorization.js';
+import type { Actor, Policy } from './iam-model.js';
+
+const ORG = 'org-1';
+const policy = (rules: Policy['rules']): Policy => ({
+  id: 'p',
+  organizationId: ORG,
+  name: 'p',
+  description: '',
+  tags: [],
+  applicationId: 'app',
+  rules,
+  createdAt: 0,
+  updatedAt: 0,
+});
+const actorWith = (grants: Actor['grants']): Actor => ({
+  kind: 'api_key',
+  accessKey: 'SCWTEST',
+  organizationId: ORG,
+  defaultProjectId: 'p1',
+  role: grants === null ? 'admin' : 'application',
+  applicationId: grants === null ? null : 'app',
+  grants,
+});
+const denied = (error: unknown) => error instanceof AppError && error.code === 'permission_denied';
+
+test('an admin may do anything in its organization, and nothing in another', () => {
+  const admin = actorWith(null);
+  checkAuthorization(admin, 'secrets:secret:delete', { organizationId: ORG, projectId: 'any' });
+  assert.throws(() => checkAuthorization(admin, 'secrets:secret:read', { organizationId: 'org-2' }), denied);
+  assert.equal(projectsAllowing(admin, 'secrets:secret:list'), null);
+});
+
+test('a project-scoped grant allows its actions on its projects only', () => {
+  const reader = actorWith(grantsOf([policy([{ id: 'r', permissionSetNames: ['SecretManagerReadOnly', 'SecretManagerSecretAccess'], projectIds: ['p1'] }])]));
+  checkAuthorization(reader, 'secrets:secret:read', { organizationId: ORG, projectId: 'p1' });
+  checkAuthorization(reader, 'secrets:version:access', { organizationId: ORG, projectId: 'p1' });
+  assert.throws(() => checkAuthorization(reader, 'secrets:secret:read', { organizationId: ORG, projectId: 'p2' }), denied);
+  assert.throws(() => checkAuthorization(reader, 'secrets:secret:update', { organizationId: ORG, projectId: 'p1' }), denied);
+  assert.throws(() => checkAuthorization(reader, 'secrets:secret:list', { organizationId: ORG }), denied, 'not organization-wide');
+  assert.deepEqual(projectsAllowing(reader, 'secrets:secret:list'), ['p1']);
+  assert.deepEqual(projectsAllowing(reader, 'secrets:secret:delete'), []);
+});
+
+test('metadata and data are separate rights, and unknown permission sets grant nothing', () => {
+  const metadataOnly = actorWith(grantsOf([policy([{ id: 'r', permissionSetNames: ['SecretManagerReadOnly', 'NoSuchSet'], projectIds: null }])]));
+  checkAuthorization(metadataOnly, 'secrets:secret:read', { organizationId: ORG, projectId: 'p9' });
+  assert.throws(() => checkAuthorization(metadataOnly, 'secrets:version:access', { organizationId: ORG, projectId: 'p9' }), denied);
+  assert.equal(projectsAllowing(metadataOnly, 'secrets:secret:list'), null);
+  const nothing = actorWith([]);
+  assert.throws(() => checkAuthorization(nothing, 'secrets:secret:read', { organizationId: ORG, projectId: 'p1' }), denied);
+});
