@@ -79,4 +79,35 @@ describe('two Coffer processes on one PostgreSQL', () => {
       assert.deepEqual(Object.keys(body.data.versions).sort(), cas === 0 ? ['1'] : ['1', '2']);
     }
   });
+
+  it('refuses on the other process, within the 5 s bound, a key deleted on one', async () => {
+    const iam = (method: string, path: string, body?: unknown) =>
+      fetch(`${first.url}/iam/v1alpha1${path}`, {
+        method,
+        headers: { 'x-auth-token': first.secretKey, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).then(async (response) => ({ status: response.status, json: (await response.json().catch(() => null)) as Record<string, unknown> | null }));
+    const application = await iam('POST', '/applications', { name: 'reader', organization_id: first.organizationId });
+    const applicationId = String(application.json?.id);
+    await iam('POST', '/policies', {
+      name: 'read',
+      organization_id: first.organizationId,
+      application_id: applicationId,
+      rules: [{ permission_set_names: ['SecretManagerReadOnly'], project_ids: [first.projectId] }],
+    });
+    const key = await iam('POST', '/api-keys', { application_id: applicationId });
+    const secretKey = String(key.json?.secret_key);
+    const listOnSecond = () =>
+      fetch(`${second.url}/secret-manager/v1beta1/regions/fr-par/secrets?project_id=${first.projectId}`, { headers: { 'x-auth-token': secretKey } }).then((response) => response.status);
+    assert.equal(await listOnSecond(), 200, 'the key works on the other process, which now caches it');
+    assert.equal((await iam('DELETE', `/api-keys/${String(key.json?.access_key)}`)).status, 204);
+    const deletedAt = Date.now();
+    let status = await listOnSecond();
+    while (status === 200 && Date.now() - deletedAt < 10_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await listOnSecond();
+    }
+    assert.equal(status, 401);
+    assert.ok(Date.now() - deletedAt <= 6_500, `refused after ${Date.now() - deletedAt} ms; the documented bound is 5 s`);
+  });
 });
