@@ -6,3 +6,5 @@ export { PERMISSION_SETS, permissionSetNamed } from './permission-sets.js';
 export type { PermissionSet } from './permission-sets.js';
 export { createIamAdminService } from './iam-admin-service.js';
 export type { IamAdminService, PolicyInput, RuleInput, ApiKeyInput } from './iam-admin-service.js';
+export { ROUTE_ACTIONS } from './route-actions.js';
+export type { RouteRights } from './route-actions.js';

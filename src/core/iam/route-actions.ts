@@ -1,0 +1,40 @@
+import type { Action } from './iam-model.js';
+
+export interface RouteRights {
+  api: 'scaleway' | 'vault' | 'ovh' | 'iam' | 'coffer';
+  method: string;
+  /** `{secret}`, `{key}` and `{version}` stand for an existing secret, KV key and revision. */
+  path: string;
+  /** Every action the call needs; a caller must hold them all. */
+  actions: readonly Action[];
+}
+
+const SCW = '/secret-manager/v1beta1/regions/fr-par';
+
+/**
+ * The documentation of record for authorization: what each route asks the authorize
+ * seam for. The authorization matrix test calls every route here with every permission
+ * set and checks that the server allows exactly what this table and the sets imply.
+ */
+export const ROUTE_ACTIONS: readonly RouteRights[] = [
+  { api: 'scaleway', method: 'GET', path: `${SCW}/secrets?project_id={project}`, actions: ['secrets:secret:list'] },
+  { api: 'scaleway', method: 'GET', path: `${SCW}/secrets/{secret}`, actions: ['secrets:secret:read'] },
+  { api: 'scaleway', method: 'POST', path: `${SCW}/secrets`, actions: ['secrets:secret:create'] },
+  { api: 'scaleway', method: 'PATCH', path: `${SCW}/secrets/{secret}`, actions: ['secrets:secret:update'] },
+  { api: 'scaleway', method: 'POST', path: `${SCW}/secrets/{secret}/protect`, actions: ['secrets:secret:update'] },
+  { api: 'scaleway', method: 'DELETE', path: `${SCW}/secrets/{secret}`, actions: ['secrets:secret:delete'] },
+  { api: 'scaleway', method: 'GET', path: `${SCW}/secrets/{secret}/versions`, actions: ['secrets:secret:read'] },
+  { api: 'scaleway', method: 'POST', path: `${SCW}/secrets/{secret}/versions`, actions: ['secrets:version:create'] },
+  { api: 'scaleway', method: 'GET', path: `${SCW}/secrets/{secret}/versions/{version}`, actions: ['secrets:secret:read'] },
+  { api: 'scaleway', method: 'GET', path: `${SCW}/secrets/{secret}/versions/{version}/access`, actions: ['secrets:version:access'] },
+  { api: 'scaleway', method: 'POST', path: `${SCW}/secrets/{secret}/versions/{version}/disable`, actions: ['secrets:version:update'] },
+  { api: 'scaleway', method: 'DELETE', path: `${SCW}/secrets/{secret}/versions/{version}`, actions: ['secrets:version:delete'] },
+  { api: 'vault', method: 'GET', path: '/v1/secret/data/{key}', actions: ['secrets:version:access'] },
+  { api: 'vault', method: 'POST', path: '/v1/secret/data/{key}', actions: ['secrets:version:create'] },
+  { api: 'vault', method: 'GET', path: '/v1/secret/metadata/{key}', actions: ['secrets:secret:read'] },
+  { api: 'vault', method: 'POST', path: '/v1/secret/delete/{key}', actions: ['secrets:version:update'] },
+  { api: 'vault', method: 'DELETE', path: '/v1/secret/metadata/{key}', actions: ['secrets:secret:delete'] },
+  { api: 'iam', method: 'GET', path: '/iam/v1alpha1/applications', actions: ['iam:read'] },
+  { api: 'iam', method: 'POST', path: '/iam/v1alpha1/applications', actions: ['iam:write'] },
+  { api: 'coffer', method: 'GET', path: '/coffer/v1/keys', actions: ['keys:kek:read'] },
+];

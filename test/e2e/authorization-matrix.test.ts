@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { PERMISSION_SETS, ROUTE_ACTIONS, type RouteRights } from '../../src/core/iam/index.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+type Principal = { name: string; secretKey: string | null; actions: ReadonlySet<string> | 'unauthenticated' };
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+/** What a permitted call sends; refused calls send the same. */
+const bodyFor = (route: RouteRights, organizationId: string, projectId: string): unknown => {
+  const key = `${route.method} ${route.path.split('/').slice(-1)[0] ?? ''}`;
+  switch (key) {
+    case 'POST secrets':
+      return { name: `matrix-${randomUUID().slice(0, 8)}`, project_id: projectId };
+    case 'PATCH {secret}':
+      return { description: 'changed' };
+    case 'POST versions':
+      return { data: b64('{"a":"b"}') };
+    case 'POST {key}':
+      return route.path.includes('/delete/') ? { versions: [1] } : { data: { a: 1 } };
+    case 'POST applications':
+      return { name: 'matrix', organization_id: organizationId };
+    default:
+      return route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
+  }
+};
+
+/** Every route of ROUTE_ACTIONS × every permission set, no key, an expired key and a deleted key. */
+describe('authorization matrix: routes × permission sets', () => {
+  let server: TestServer;
+  const principals: Principal[] = [];
+
+  const call = async (method: string, path: string, token: string | null, body?: unknown) => {
+    const headers: Record<string, string> = token === null ? {} : { 'x-auth-token': token, 'x-vault-token': token };
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+    }
+    const response = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return { status: response.status, json: (await response.json().catch(() => null)) as Record<string, unknown> | null };
+  };
+  const admin = (method: string, path: string, body?: unknown) => call(method, path, server.secretKey, body);
+
+  const keyFor = async (name: string, permissionSetNames: string[], expiresAt?: string): Promise<string> => {
+    const application = await admin('POST', '/iam/v1alpha1/applications', { name, organization_id: server.organizationId });
+    const applicationId = String(application.json?.id);
+    if (permissionSetNames.length > 0) {
+      const policy = await admin('POST', '/iam/v1alpha1/policies', {
+        name,
+        organization_id: server.organizationId,
+        application_id: applicationId,
+        rules: [{ permission_set_names: permissionSetNames, organization_id: server.organizationId }],
+      });
+      assert.equal(policy.status, 200, JSON.stringify(policy.json));
+    }
+    const key = await admin('POST', '/iam/v1alpha1/api-keys', { application_id: applicationId, ...(expiresAt ? { expires_at: expiresAt } : {}) });
+    assert.equal(key.status, 200, JSON.stringify(key.json));
+    return String(key.json?.secret_key);
+  };
+
+  before(async () => {
+    server = await startServer();
+    for (const set of PERMISSION_SETS) {
+      principals.push({ name: set.name, secretKey: await keyFor(set.name, [set.name]), actions: new Set(set.actions) });
+    }
+    principals.push({ name: 'no policy', secretKey: await keyFor('none', []), actions: new Set() });
+    principals.push({ name: 'no key', secretKey: null, actions: 'unauthenticated' });
+    const expiring = await keyFor('expiring', ['SecretManagerFullAccess'], new Date(Date.now() + 1500).toISOString());
+    const deleted = await keyFor('deleted', ['SecretManagerFullAccess']);
+    const keys = await admin('GET', '/iam/v1alpha1/api-keys');
+    const deletedAccessKey = (keys.json?.api_keys as { access_key: string; application_id?: string }[]).at(-1)?.access_key ?? '';
+    assert.equal((await admin('DELETE', `/iam/v1alpha1/api-keys/${deletedAccessKey}`)).status, 204);
+    await sleep(1600);
+    principals.push({ name: 'expired key', secretKey: expiring, actions: 'unauthenticated' });
+    principals.push({ name: 'deleted key', secretKey: deleted, actions: 'unauthenticated' });
+  });
+  after(async () => server.stop());
+
+  const prepare = async (): Promise<Record<string, string>> => {
+    const name = `m-${randomUUID().slice(0, 8)}`;
+    const created = await admin('POST', '/secret-manager/v1beta1/regions/fr-par/secrets', { name, project_id: server.projectId, type: 'key_value' });
+    const secret = String(created.json?.id);
+    await admin('POST', `/secret-manager/v1beta1/regions/fr-par/secrets/${secret}/versions`, { data: b64('{"user":"u"}') });
+    return { secret, key: name, version: '1', project: server.projectId };
+  };
+
+  it(`allows exactly what the table and the permission sets say (${ROUTE_ACTIONS.length} routes × ${PERMISSION_SETS.length + 4} principals)`, async () => {
+    const mismatches: string[] = [];
+    for (const route of ROUTE_ACTIONS) {
+      for (const principal of principals) {
+        const values = await prepare();
+        const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
+        const answer = await call(route.method, path, principal.secretKey, bodyFor(route, server.organizationId, server.projectId));
+        const expected =
+          principal.actions === 'unauthenticated'
+            ? route.api === 'vault'
+              ? 403
+              : 401
+            : route.actions.every((action) => principal.actions !== 'unauthenticated' && principal.actions.has(action))
+              ? 'allowed'
+              : 403;
+        const ok = expected === 'allowed' ? answer.status >= 200 && answer.status < 300 : answer.status === expected;
+        if (!ok) {
+          mismatches.push(`${route.method} ${route.path} as ${principal.name}: expected ${expected}, got ${answer.status} ${JSON.stringify(answer.json).slice(0, 160)}`);
+        }
+        if (answer.status === 403 && route.api !== 'vault') {
+          assert.equal(answer.json?.type, 'permissions_denied', `${route.method} ${route.path}`);
+        }
+      }
+    }
+    assert.deepEqual(mismatches, []);
+  });
+});
