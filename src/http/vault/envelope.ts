@@ -3,6 +3,7 @@ import { formatMicros } from '../../shared/clock.js';
 import type { KvKeyMetadata, KvVersionInfo } from '../../core/kv/index.js';
 import { sendJson } from '../json.js';
 import { formatDurationSeconds } from '../go-duration.js';
+import { sortKeys } from './kv-call.js';
 
 export type MountType = 'kv' | 'system' | 'token' | '';
 
@@ -54,7 +55,7 @@ export const vaultTime = (micros: number | null): string => {
 
 export const versionMetadata = (version: KvVersionInfo, customMetadata: Record<string, string> | null) => ({
   created_time: vaultTime(version.createdAt),
-  custom_metadata: customMetadata,
+  custom_metadata: sortKeys(customMetadata),
   deletion_time: vaultTime(version.deletionTime),
   destroyed: version.destroyed,
   version: version.version,
@@ -64,7 +65,7 @@ export const keyMetadata = (metadata: KvKeyMetadata) => ({
   cas_required: metadata.casRequired,
   created_time: vaultTime(metadata.createdAt),
   current_version: metadata.currentVersion,
-  custom_metadata: metadata.customMetadata,
+  custom_metadata: sortKeys(metadata.customMetadata),
   delete_version_after: formatDurationSeconds(metadata.deleteVersionAfterSeconds),
   max_versions: metadata.maxVersions,
   oldest_version: metadata.oldestVersion,

@@ -5,6 +5,7 @@ import { requireMergePatch, sortKeys, type KvCall } from './kv-call.js';
 import { subkeysOf } from './subkeys.js';
 
 const DATA_FIELDS = ['data', 'options', 'version'];
+const SUBKEYS_FIELDS = ['version', 'depth'];
 
 const optionalVersion = (data: RequestData): number | null => {
   const version = data.version === undefined ? 0 : weakInt('version', data.version);
@@ -116,5 +117,5 @@ export const readSubkeys = async (call: KvCall) => {
   if (result.kind === 'unreadable') {
     return sendRawStatus(call.reply, 404, { subkeys: null, metadata });
   }
-  return sendData(call.reply, { subkeys: sortKeys(subkeysOf(result.data, depth)), metadata });
+  return sendData(call.reply, { subkeys: sortKeys(subkeysOf(result.data, depth)), metadata }, unknownFieldsWarning(call.data, SUBKEYS_FIELDS));
 };

@@ -1,11 +1,13 @@
 import type { KvMetadataChanges, KvSettings } from '../../core/kv/index.js';
 import { formatDurationSeconds } from '../go-duration.js';
 import { keyMetadata, sendData, sendEmpty, sendErrors } from './envelope.js';
-import { VaultRequestError, weakBool, weakDuration, weakInt, weakStringMap, type RequestData } from './fields.js';
+import { unknownFieldsWarning, VaultRequestError, weakBool, weakDuration, weakInt, weakStringMap, type RequestData } from './fields.js';
 import { missingPath, requireMergePatch, type KvCall } from './kv-call.js';
 
 // OVHcloud's guide spells the delay `deactivate_version_after`; both are accepted.
 const DELAY_FIELDS = ['delete_version_after', 'deactivate_version_after'] as const;
+const METADATA_FIELDS = ['max_versions', 'cas_required', 'custom_metadata', ...DELAY_FIELDS];
+const CONFIG_FIELDS = ['max_versions', 'cas_required', ...DELAY_FIELDS];
 const CAS_OVERRIDDEN = '"cas_required" set to false, but is mandated by backend config. This value will be ignored.';
 
 const delayOf = (data: RequestData): { field: string; value: unknown } | null => {
@@ -67,7 +69,7 @@ const patchOf = (data: RequestData): KvMetadataChanges => {
 /** Vault answers 200 with a warning when the mount's CAS rule overrides the key's, else 204. */
 const answerMetadataChange = async (call: KvCall, changes: KvMetadataChanges) => {
   if (changes.casRequired === false && (await call.services.kv.getSettings(call.actor, call.scope)).casRequired) {
-    return sendData(call.reply, null, [CAS_OVERRIDDEN]);
+    return sendData(call.reply, null, [CAS_OVERRIDDEN, ...unknownFieldsWarning(call.data, METADATA_FIELDS)]);
   }
   return sendEmpty(call.reply);
 };
@@ -77,12 +79,12 @@ export const readMetadata = async (call: KvCall) => {
     return sendErrors(call.reply, 404, []);
   }
   const metadata = await call.services.kv.getMetadata(call.actor, call.scope, call.path);
-  return metadata ? sendData(call.reply, keyMetadata(metadata)) : sendErrors(call.reply, 404, []);
+  return metadata ? sendData(call.reply, keyMetadata(metadata), unknownFieldsWarning(call.data, METADATA_FIELDS)) : sendErrors(call.reply, 404, []);
 };
 
 export const listMetadata = async (call: KvCall) => {
   const keys = await call.services.kv.listChildren(call.actor, call.scope, call.path);
-  return keys.length === 0 ? sendErrors(call.reply, 404, []) : sendData(call.reply, { keys });
+  return keys.length === 0 ? sendErrors(call.reply, 404, []) : sendData(call.reply, { keys }, unknownFieldsWarning(call.data, METADATA_FIELDS));
 };
 
 export const writeMetadata = async (call: KvCall) => {
@@ -122,7 +124,7 @@ export const presentConfig = (settings: KvSettings) => ({
 });
 
 export const readConfig = async (call: KvCall) =>
-  sendData(call.reply, presentConfig(await call.services.kv.getSettings(call.actor, call.scope)));
+  sendData(call.reply, presentConfig(await call.services.kv.getSettings(call.actor, call.scope)), unknownFieldsWarning(call.data, CONFIG_FIELDS));
 
 /** Only the fields given change; a negative delay disables deletion delays for the whole mount. */
 export const writeConfig = async (call: KvCall) => {

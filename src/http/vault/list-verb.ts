@@ -9,8 +9,19 @@ interface ParsedList {
   headers: Record<string, string>;
 }
 
-/** The request line and headers of a `LIST` request, or null if it is incomplete or carries a body. */
-const parseListRequest = (raw: Buffer): ParsedList | null => {
+/** `?list=true` on the target, replacing any `list` the client gave: the verb already says list. */
+const asListQuery = (target: string): string => {
+  const queryAt = target.indexOf('?');
+  const path = queryAt === -1 ? target : target.slice(0, queryAt);
+  const kept = queryAt === -1 ? [] : target.slice(queryAt + 1).split('&').filter((pair) => pair !== '' && !new URLSearchParams(pair).has('list'));
+  return `${path}?${[...kept, 'list=true'].join('&')}`;
+};
+
+/**
+ * The request line and headers of a `LIST` request, or null if the header block is not all
+ * in the packet Node handed over, or a body is announced (a body would need the parser back).
+ */
+export const parseListRequest = (raw: Buffer): ParsedList | null => {
   const text = raw.subarray(0, MAX_HEADER_BYTES).toString('latin1');
   const end = text.indexOf('\r\n\r\n');
   if (end === -1) {
@@ -33,8 +44,7 @@ const parseListRequest = (raw: Buffer): ParsedList | null => {
   if (announcesBody) {
     return null;
   }
-  const target = match[1];
-  return { url: `${target}${target.includes('?') ? '&' : '?'}list=true`, headers };
+  return { url: asListQuery(match[1]), headers };
 };
 
 const refusal = (error: Error & { code?: string }, socket: Socket): void => {

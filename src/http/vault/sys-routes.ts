@@ -1,66 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../auth.js';
 import { sendJson } from '../json.js';
-import type { CofferServices } from '../services.js';
 import { sendData, sendErrors } from './envelope.js';
+import { mountInfo } from './mount-info.js';
 import type { MountedScope } from './mounts.js';
-
-/** The Vault version clients see; KV v2 behaviour follows this generation of Vault. */
-export const VAULT_VERSION = '1.15.0+coffer';
-
-// Stable per mount name, so that clients caching accessors see the same ones after a restart.
-const stableId = (seed: string): string => {
-  const hex = createHash('sha256').update(`coffer-vault-mount:${seed}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-};
-
-const mountInfo = (mount: string) => ({
-  accessor: `kv_${stableId(mount).slice(0, 8)}`,
-  config: { default_lease_ttl: 0, force_no_cache: false, max_lease_ttl: 0 },
-  description: 'key/value secret storage',
-  external_entropy_access: false,
-  local: false,
-  options: { version: '2' },
-  plugin_version: '',
-  running_plugin_version: 'v0.0.0+builtin',
-  running_sha256: '',
-  seal_wrap: false,
-  type: 'kv',
-  uuid: stableId(mount),
-});
-
-/** sys/health needs no token: load balancers and node-vault's health() call it bare. */
-export const registerHealthRoute = (app: FastifyInstance, services: CofferServices): void => {
-  app.route({
-    method: ['GET', 'HEAD'],
-    url: '/sys/health',
-    exposeHeadRoute: false,
-    handler: async (request, reply) => {
-      let healthy = true;
-      try {
-        await services.checkHealth();
-      } catch {
-        healthy = false;
-      }
-      const query = request.query as Record<string, string | undefined>;
-      const activeCode = Number(query.activecode ?? 200);
-      const status = healthy ? (Number.isInteger(activeCode) && activeCode >= 200 && activeCode < 600 ? activeCode : 200) : 503;
-      return sendJson(reply, status, {
-        initialized: true,
-        sealed: !healthy,
-        standby: false,
-        performance_standby: false,
-        replication_performance_mode: 'disabled',
-        replication_dr_mode: 'disabled',
-        server_time_utc: Math.floor(Date.now() / 1000),
-        version: VAULT_VERSION,
-        cluster_name: 'coffer',
-        cluster_id: stableId('cluster'),
-      });
-    },
-  });
-};
 
 /** The sys and token endpoints KV clients call before or besides KV itself. */
 export const registerSysRoutes = (app: FastifyInstance, mounts: readonly MountedScope[]): void => {
