@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { KV_PRECONDITIONS } from '../../core/kv/index.js';
 import { AppError } from '../../shared/errors.js';
 import { BodyError } from '../app.js';
 import { sendErrors } from './envelope.js';
@@ -19,6 +20,12 @@ const invalidArgument = (error: AppError): string => {
   return problems.length === 1 && problems[0] ? problems[0].message : error.message;
 };
 
+// The adapter owns its wire strings: the service's reason codes, in Vault's words.
+const PRECONDITION_MESSAGES: Record<string, string> = {
+  [KV_PRECONDITIONS.casMismatch]: 'check-and-set parameter did not match the current version',
+  [KV_PRECONDITIONS.casRequired]: 'check-and-set parameter required for this call',
+};
+
 /** Domain errors in Vault's words and statuses; 5xx only for what is really ours. */
 export const handleVaultError = (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
   if (error instanceof VaultRequestError) {
@@ -33,8 +40,9 @@ export const handleVaultError = (error: FastifyError | Error, request: FastifyRe
         return sendErrors(reply, 400, [invalidArgument(error)]);
       case 'not_found':
         return sendErrors(reply, 404, []);
-      case 'already_exists':
       case 'failed_precondition':
+        return sendErrors(reply, 400, [PRECONDITION_MESSAGES[error.details.precondition ?? ''] ?? error.message]);
+      case 'already_exists':
         return sendErrors(reply, 400, [error.message]);
       case 'unauthenticated':
         return sendErrors(reply, 403, [INVALID_TOKEN]);

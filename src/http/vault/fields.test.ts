@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseGoBool, unknownFieldsWarning, VaultRequestError, weakBool, weakInt, weakIntList, weakStringMap } from './fields.js';
+import { parseGoBool, unknownFieldsWarning, VaultRequestError, weakBool, weakDuration, weakInt, weakIntList, weakStringMap } from './fields.js';
 
 test('decodes fields weakly, as Vault does', () => {
   assert.equal(weakInt('version', '5'), 5);
@@ -38,4 +38,16 @@ test('converts custom metadata values and refuses nested ones', () => {
 test('warns about unknown parameters, sorted', () => {
   assert.deepEqual(unknownFieldsWarning({ zeta: 1, data: {}, alpha: 2 }, ['data', 'options']), ['Endpoint ignored these unrecognized parameters: [alpha zeta]']);
   assert.deepEqual(unknownFieldsWarning({ data: {} }, ['data']), []);
+});
+
+test('reads durations as Go ParseDurationSecond, and names the field it could not convert', () => {
+  assert.equal(weakDuration('delete_version_after', '1h30m'), 5400);
+  assert.equal(weakDuration('delete_version_after', 90), 90);
+  assert.equal(weakDuration('delete_version_after', '2d'), 172800);
+  assert.equal(weakDuration('delete_version_after', '-1h'), -3600);
+  assert.equal(weakDuration('delete_version_after', ''), 0);
+  assert.throws(() => weakDuration('delete_version_after', '5 minutes'), (error: unknown) =>
+    error instanceof VaultRequestError &&
+    error.message === 'Field validation failed: error converting input for field "delete_version_after": time: invalid duration "5 minutes"');
+  assert.throws(() => weakDuration('delete_version_after', true), VaultRequestError);
 });
