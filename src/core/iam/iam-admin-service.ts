@@ -6,7 +6,7 @@ import { checkAuthorization } from './authorization.js';
 import { generateAccessKey, hashSecretKey } from './iam-service.js';
 import type { Actor, ApiKeyRecord, Application, Policy, PolicyRule } from './iam-model.js';
 import type { IamStore } from './iam-store.js';
-import { PERMISSION_SETS, permissionSetNamed } from './permission-sets.js';
+import { PERMISSION_SETS, permissionSetNamed, ROLE_BUNDLES } from './permission-sets.js';
 
 export interface RuleInput {
   permissionSetNames: string[];
@@ -77,7 +77,7 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
   return {
     listPermissionSets: (actor: Actor) => {
       allow(actor, 'iam:read');
-      return PERMISSION_SETS;
+      return [...PERMISSION_SETS, ...ROLE_BUNDLES];
     },
 
     async createApplication(actor: Actor, input: { name: string; description: string; tags: string[] }): Promise<Application> {

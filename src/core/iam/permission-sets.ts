@@ -41,4 +41,36 @@ export const PERMISSION_SETS: readonly PermissionSet[] = [
   { name: 'IAMManager', scopeType: 'organization', description: 'Manage applications, policies and API keys', categories: ['IAM'], actions: ['iam:read', 'iam:write'] },
 ];
 
-export const permissionSetNamed = (name: string): PermissionSet | undefined => PERMISSION_SETS.find((set) => set.name === name);
+/**
+ * Other products' role and action names, mapped onto the same actions so that a policy
+ * written in their terms means the same thing here. NAVER Cloud's Secret Manager has a
+ * manager and a user role; OVHcloud names IAM actions `okms:apikms:<resource>/<verb>`.
+ */
+export const ROLE_BUNDLES: readonly PermissionSet[] = [
+  { name: 'NaverSecretManagerManager', scopeType: 'projects', description: "NAVER Cloud's manager role: every Secret Manager action", categories: ['Secret Manager', 'NAVER Cloud'], actions: SECRET_ALL },
+  {
+    name: 'NaverSecretManagerUser',
+    scopeType: 'projects',
+    description: "NAVER Cloud's user role: list and read secrets and their data",
+    categories: ['Secret Manager', 'NAVER Cloud'],
+    actions: [...SECRET_READ, 'secrets:version:access'],
+  },
+  { name: 'okms:apikms:secret/get', scopeType: 'projects', description: 'OVHcloud: list and describe secrets', categories: ['OVHcloud'], actions: SECRET_READ },
+  { name: 'okms:apikms:secret/version/getData', scopeType: 'projects', description: 'OVHcloud: read version data', categories: ['OVHcloud'], actions: ['secrets:version:access'] },
+  { name: 'okms:apikms:secret/create', scopeType: 'projects', description: 'OVHcloud: create secrets', categories: ['OVHcloud'], actions: ['secrets:secret:create', 'secrets:version:create'] },
+  { name: 'okms:apikms:secret/version/create', scopeType: 'projects', description: 'OVHcloud: add versions', categories: ['OVHcloud'], actions: ['secrets:version:create'] },
+  { name: 'okms:apikms:secret/updateMetadata', scopeType: 'projects', description: 'OVHcloud: change secret metadata', categories: ['OVHcloud'], actions: ['secrets:secret:update'] },
+  { name: 'okms:apikms:secret/delete', scopeType: 'projects', description: 'OVHcloud: delete secrets', categories: ['OVHcloud'], actions: ['secrets:secret:delete'] },
+  {
+    name: 'okms:apikms:secret/version/deactivate',
+    scopeType: 'projects',
+    description: 'OVHcloud: deactivate and reactivate versions',
+    categories: ['OVHcloud'],
+    actions: ['secrets:version:update'],
+  },
+  { name: 'okms:apikms:secret/version/delete', scopeType: 'projects', description: 'OVHcloud: delete versions for good', categories: ['OVHcloud'], actions: ['secrets:version:delete'] },
+];
+
+const ALL_SETS = [...PERMISSION_SETS, ...ROLE_BUNDLES];
+
+export const permissionSetNamed = (name: string): PermissionSet | undefined => ALL_SETS.find((set) => set.name === name);

@@ -34,6 +34,12 @@ export const ROUTE_ACTIONS: readonly RouteRights[] = [
   { api: 'vault', method: 'GET', path: '/v1/secret/metadata/{key}', actions: ['secrets:secret:read'] },
   { api: 'vault', method: 'POST', path: '/v1/secret/delete/{key}', actions: ['secrets:version:update'] },
   { api: 'vault', method: 'DELETE', path: '/v1/secret/metadata/{key}', actions: ['secrets:secret:delete'] },
+  // OVHcloud: resolving the okmsId (the domain) needs the list right on its project.
+  { api: 'ovh', method: 'GET', path: '/api/{okms}/v2/secret', actions: ['secrets:secret:list'] },
+  { api: 'ovh', method: 'GET', path: '/api/{okms}/v2/secret/{key}', actions: ['secrets:secret:list', 'secrets:secret:read'] },
+  { api: 'ovh', method: 'GET', path: '/api/{okms}/v2/secret/{key}?includeData=true', actions: ['secrets:secret:list', 'secrets:secret:read', 'secrets:version:access'] },
+  { api: 'ovh', method: 'PUT', path: '/api/{okms}/v2/secret/{key}/version/{version}', actions: ['secrets:secret:list', 'secrets:secret:read', 'secrets:version:update'] },
+  { api: 'ovh', method: 'GET', path: '/api/{okms}/v2/secretConfig', actions: ['secrets:secret:list', 'secrets:secret:read'] },
   { api: 'iam', method: 'GET', path: '/iam/v1alpha1/applications', actions: ['iam:read'] },
   { api: 'iam', method: 'POST', path: '/iam/v1alpha1/applications', actions: ['iam:write'] },
   { api: 'coffer', method: 'GET', path: '/coffer/v1/keys', actions: ['keys:kek:read'] },
