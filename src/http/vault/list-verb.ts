@@ -78,7 +78,9 @@ export function answerListVerb(this: FastifyInstance, error: ConnectionError, so
     refusal(error, socket);
     return;
   }
-  this.inject({ method: 'GET', url: parsed.url, headers: parsed.headers })
+  // The caller's address, so that the re-dispatched request looks like the one that came in.
+  const remote = socket.remoteAddress === undefined ? {} : { remoteAddress: socket.remoteAddress };
+  this.inject({ method: 'GET', url: parsed.url, headers: parsed.headers, ...remote })
     .then((response) => {
       const headers = Object.entries(response.headers)
         .filter(([name]) => !['connection', 'transfer-encoding', 'content-length'].includes(name))
