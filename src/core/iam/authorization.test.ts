@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AppError } from '../../shared/errors.js';
-import { checkAuthorization, grantsOf, projectsAllowing } from './authorization.js';
+import { checkAuthorization, grantsOf, pathPrefixesAllowing, projectsAllowing } from './authorization.js';
+import { parseRuleCondition } from './iam-admin-service.js';
 import type { Actor, Policy } from './iam-model.js';
 
 const ORG = 'org-1';
@@ -52,4 +53,27 @@ test('metadata and data are separate rights, and unknown permission sets grant n
   assert.equal(projectsAllowing(metadataOnly, 'secrets:secret:list'), null);
   const nothing = actorWith([]);
   assert.throws(() => checkAuthorization(nothing, 'secrets:secret:read', { organizationId: ORG, projectId: 'p1' }), denied);
+});
+
+test('a path-limited grant covers secrets under its prefixes, and listings filtered to them', () => {
+  const prodOnly = actorWith(
+    grantsOf([policy([{ id: 'r', permissionSetNames: ['SecretManagerFullAccess'], projectIds: ['p1'], pathPrefixes: ['/prod/'] }])]),
+  );
+  checkAuthorization(prodOnly, 'secrets:version:access', { organizationId: ORG, projectId: 'p1', path: '/prod/db' });
+  checkAuthorization(prodOnly, 'secrets:secret:create', { organizationId: ORG, projectId: 'p1', path: '/prod/app/db' });
+  assert.throws(() => checkAuthorization(prodOnly, 'secrets:version:access', { organizationId: ORG, projectId: 'p1', path: '/dev/db' }), denied);
+  assert.throws(() => checkAuthorization(prodOnly, 'secrets:version:access', { organizationId: ORG, projectId: 'p1', path: '/prod' }), denied);
+  assert.throws(() => checkAuthorization(prodOnly, 'secrets:secret:create', { organizationId: ORG, projectId: 'p1' }), denied, 'no path, no grant');
+  checkAuthorization(prodOnly, 'secrets:secret:list', { organizationId: ORG, projectId: 'p1' });
+  assert.deepEqual(pathPrefixesAllowing(prodOnly, 'secrets:secret:list', 'p1'), ['/prod/']);
+  assert.equal(pathPrefixesAllowing(actorWith(null), 'secrets:secret:list', 'p1'), null);
+});
+
+test('rule conditions read path prefixes and refuse anything else', () => {
+  assert.equal(parseRuleCondition('', 'condition'), null);
+  assert.deepEqual(parseRuleCondition('secret.path matches "/prod/*"', 'condition'), ['/prod/']);
+  assert.deepEqual(parseRuleCondition('secret.path matches "/a/*" || secret.path  matches "/b/c/*"', 'condition'), ['/a/', '/b/c/']);
+  for (const bad of ['secret.path matches "/prod"', 'secret.path matches "prod/*"', 'request.ip in "10.0.0.0/8"', 'secret.path matches "/a/*/b/*"']) {
+    assert.throws(() => parseRuleCondition(bad, 'condition'), AppError, bad);
+  }
 });

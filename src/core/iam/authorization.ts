@@ -8,11 +8,22 @@ export const grantsOf = (policies: readonly Policy[]): Grant[] =>
     policy.rules.map((rule) => ({
       actions: new Set(rule.permissionSetNames.flatMap((name) => permissionSetNamed(name)?.actions ?? [])),
       projectIds: rule.projectIds,
+      pathPrefixes: rule.pathPrefixes ?? null,
     })),
   );
 
-const covers = (grant: Grant, action: Action, projectId: string | undefined): boolean =>
-  grant.actions.has(action) && (grant.projectIds === null || (projectId !== undefined && grant.projectIds.includes(projectId)));
+/**
+ * A path-limited grant covers a secret under one of its prefixes, and a listing (which
+ * then shows only those secrets, see `pathPrefixesAllowing`), but no other request.
+ */
+const coversPath = (grant: Grant, action: Action, path: string | undefined): boolean =>
+  grant.pathPrefixes === null ||
+  (path === undefined ? action === 'secrets:secret:list' : grant.pathPrefixes.some((prefix) => path.startsWith(prefix)));
+
+const covers = (grant: Grant, action: Action, resource: ResourceRef): boolean =>
+  grant.actions.has(action) &&
+  (grant.projectIds === null || (resource.projectId !== undefined && grant.projectIds.includes(resource.projectId))) &&
+  coversPath(grant, action, resource.path);
 
 const refuse = (action: Action, resource: ResourceRef): AppError =>
   new AppError('permission_denied', 'insufficient permissions', { action, resource: resource.secretId ? 'secret' : 'project' });
@@ -29,7 +40,7 @@ export const checkAuthorization = (actor: Actor, action: Action, resource: Resou
   if (actor.grants === null) {
     return;
   }
-  if (!actor.grants.some((grant) => covers(grant, action, resource.projectId))) {
+  if (!actor.grants.some((grant) => covers(grant, action, resource))) {
     throw refuse(action, resource);
   }
 };
@@ -45,3 +56,20 @@ export const projectsAllowing = (actor: Actor, action: Action): string[] | null 
   }
   return [...new Set(relevant.flatMap((grant) => grant.projectIds ?? []))];
 };
+
+/** The path prefixes `action` is limited to in a project (or anywhere): null when some grant has no limit. */
+export const pathPrefixesAllowing = (actor: Actor, action: Action, projectId: string | null): string[] | null => {
+  if (actor.grants === null) {
+    return null;
+  }
+  const relevant = actor.grants.filter(
+    (grant) => grant.actions.has(action) && (grant.projectIds === null || projectId === null || grant.projectIds.includes(projectId)),
+  );
+  if (relevant.some((grant) => grant.pathPrefixes === null)) {
+    return null;
+  }
+  return [...new Set(relevant.flatMap((grant) => grant.pathPrefixes ?? []))];
+};
+
+/** `/a/b` + `c` → `/a/b/c`; the root folder adds no segment. */
+export const fullSecretPath = (path: string, name: string): string => `${path === '/' ? '' : path}/${name}`;

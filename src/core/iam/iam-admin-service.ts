@@ -11,7 +11,25 @@ import { PERMISSION_SETS, permissionSetNamed, ROLE_BUNDLES } from './permission-
 export interface RuleInput {
   permissionSetNames: string[];
   projectIds: string[] | null;
+  /** `secret.path matches "/prod/*"`, alternatives joined by `||`; empty: no condition. */
+  condition: string;
 }
+
+const PATH_CONDITION = /^secret\.path\s+matches\s+"(\/[^"*]*\/)\*"$/;
+
+/** The path prefixes a rule's condition limits it to; null when it has none. */
+export const parseRuleCondition = (condition: string, field: string): string[] | null => {
+  if (condition.trim() === '') {
+    return null;
+  }
+  return condition.split('||').map((part) => {
+    const match = PATH_CONDITION.exec(part.trim());
+    if (!match?.[1]) {
+      throw invalidField(field, 'format', 'a condition reads secret.path matches "/prefix/*", alternatives joined by ||');
+    }
+    return match[1];
+  });
+};
 
 export interface PolicyInput {
   name: string;
@@ -70,7 +88,8 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
           throw invalidField(`rules.${index}.project_ids`, 'constraint', `project ${projectId.slice(0, 64)} is not in this organization`);
         }
       }
-      return { id: newId(), permissionSetNames: [...new Set(rule.permissionSetNames)], projectIds: rule.projectIds };
+      const pathPrefixes = parseRuleCondition(rule.condition, `rules.${index}.condition`);
+      return { id: newId(), permissionSetNames: [...new Set(rule.permissionSetNames)], projectIds: rule.projectIds, pathPrefixes };
     });
   };
 

@@ -47,6 +47,8 @@ export interface Grant {
   actions: ReadonlySet<Action>;
   /** null: the whole organization. */
   projectIds: readonly string[] | null;
+  /** Secret paths the grant is limited to (`/prod/` covers `/prod/db`); null: any. */
+  pathPrefixes: readonly string[] | null;
 }
 
 export interface Application {
@@ -64,6 +66,8 @@ export interface PolicyRule {
   permissionSetNames: string[];
   /** null: the organization. */
   projectIds: string[] | null;
+  /** From the rule's condition: the secret path prefixes it is limited to; null: any. */
+  pathPrefixes?: string[] | null;
 }
 
 export interface Policy {
@@ -85,6 +89,8 @@ export interface ResourceRef {
   projectId?: string;
   region?: string;
   secretId?: string;
+  /** The secret's full path, `/prod/db` for the secret `db` at `/prod`, when the action targets one. */
+  path?: string;
 }
 
 /**

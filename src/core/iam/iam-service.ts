@@ -2,7 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import { isAccessKey, isUuid, newId } from '../../shared/ids.js';
-import { checkAuthorization, grantsOf, projectsAllowing } from './authorization.js';
+import { checkAuthorization, grantsOf, pathPrefixesAllowing, projectsAllowing } from './authorization.js';
 import type { Actor, ApiKeyRecord, Grant, Project } from './iam-model.js';
 import type { IamStore } from './iam-store.js';
 
@@ -144,6 +144,9 @@ export const createIamService = ({ store, clock }: IamServiceDeps) => {
 
     /** Projects where the caller may do `action`; null for the whole organization. */
     projectsAllowing,
+
+    /** Secret path prefixes `action` is limited to; null when it is not. */
+    pathPrefixesAllowing,
 
     listProjects: (actor: Actor): Promise<Project[]> => store.listProjects(actor.organizationId),
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../../shared/clock.js';
-import type { Action, Actor, Project } from '../iam/index.js';
+import { fullSecretPath, type Action, type Actor, type Project } from '../iam/index.js';
 import type { KeyService } from '../keys/index.js';
 import {
   assertRegion,
@@ -46,8 +46,8 @@ export const createKvContext = ({ store, kvStore, iam, regions }: KvServiceDeps)
       ? actor.defaultProjectId
       : (await iam.resolveProject(actor, scope.projectId)).id;
 
-  const authorizeScope = (actor: Actor, projectId: string, region: string, action: Action): void =>
-    iam.authorize(actor, action, { organizationId: actor.organizationId, projectId, region });
+  const authorizeScope = (actor: Actor, projectId: string, region: string, action: Action, path?: string): void =>
+    iam.authorize(actor, action, { organizationId: actor.organizationId, projectId, region, ...(path === undefined ? {} : { path }) });
 
   return {
     resolveProjectId,
@@ -65,7 +65,7 @@ export const createKvContext = ({ store, kvStore, iam, regions }: KvServiceDeps)
       if (secret) {
         authorizeSecret(iam, actor, secret, secret.id, action);
       } else {
-        authorizeScope(actor, projectId, scope.region, action);
+        authorizeScope(actor, projectId, scope.region, action, fullSecretPath(location.path, location.name));
       }
       return { projectId, region: scope.region, location, secret };
     },

@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock.js';
 import { notFound, preconditionFailed } from '../../shared/errors.js';
-import type { Actor, Project } from '../iam/index.js';
+import { fullSecretPath, type Actor, type Project } from '../iam/index.js';
 import type { KeyService } from '../keys/index.js';
 import { isExpired } from './ephemeral.js';
 import {
@@ -122,7 +122,12 @@ export const createAccessService = ({ store, keys, iam, clock, regions }: Access
       assertRegion(regions, location.region);
       const found = await store.readVersionWithPayloadAt(location, selector);
       if (!found) {
-        iam.authorize(actor, 'secrets:version:access', { organizationId: actor.organizationId, projectId: location.projectId, region: location.region });
+        iam.authorize(actor, 'secrets:version:access', {
+          organizationId: actor.organizationId,
+          projectId: location.projectId,
+          region: location.region,
+          path: fullSecretPath(location.path, location.name),
+        });
         return null;
       }
       return deliver(actor, location.region, found);

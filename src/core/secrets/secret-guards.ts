@@ -1,11 +1,11 @@
 import { AppError, invalidField, notFound, preconditionFailed } from '../../shared/errors.js';
-import type { Action, Actor } from '../iam/index.js';
+import { fullSecretPath, type Action, type Actor } from '../iam/index.js';
 import type { Secret, SecretVersion } from './secret-model.js';
 import type { SecretStore } from './secret-store.js';
 
 /** The part of IAM the secrets module relies on. */
 export interface SecretsAuthorizer {
-  authorize(actor: Actor, action: Action, resource: { organizationId: string; projectId?: string; region?: string; secretId?: string }): void;
+  authorize(actor: Actor, action: Action, resource: { organizationId: string; projectId?: string; region?: string; secretId?: string; path?: string }): void;
 }
 
 export const assertRegion = (regions: readonly string[], region: string): void => {
@@ -27,6 +27,7 @@ export const authorizeSecret = (iam: SecretsAuthorizer, actor: Actor, secret: Se
     projectId: secret.projectId,
     region: secret.region,
     secretId: secret.id,
+    path: fullSecretPath(secret.path, secret.name),
   });
   return secret;
 };

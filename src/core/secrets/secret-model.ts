@@ -118,6 +118,8 @@ export interface SecretFilter {
   projectId: string | null;
   /** Only these projects (the ones the caller may list); null: no such limit. */
   projectIds: string[] | null;
+  /** Only secrets whose full path starts with one of these (the caller's path-limited rights); null: no limit. */
+  pathPrefixes: string[] | null;
   name: string | null;
   path: string | null;
   /** Secrets under this folder at any depth (used by browse). */

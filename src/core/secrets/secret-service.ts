@@ -2,7 +2,7 @@ import type { Clock } from '../../shared/clock.js';
 import { preconditionFailed, invalidField } from '../../shared/errors.js';
 import { isUuid, newId } from '../../shared/ids.js';
 import type { Page, PageRequest } from '../../shared/paging.js';
-import type { Actor, Project } from '../iam/index.js';
+import { fullSecretPath, type Actor, type Project } from '../iam/index.js';
 import { validateEphemeralPolicy } from './ephemeral.js';
 import {
   assertNotScheduledForDeletion,
@@ -19,6 +19,7 @@ export interface SecretServiceDeps {
   iam: SecretsAuthorizer & {
     resolveProject(actor: Actor, projectId: string | null | undefined): Promise<Project>;
     projectsAllowing(actor: Actor, action: 'secrets:secret:list'): string[] | null;
+    pathPrefixesAllowing(actor: Actor, action: 'secrets:secret:list', projectId: string | null): string[] | null;
   };
   clock: Clock;
   regions: readonly string[];
@@ -63,7 +64,9 @@ export const createSecretService = ({ store, iam, clock, regions }: SecretServic
     async create(actor: Actor, region: string, input: CreateSecretInput): Promise<Secret> {
       assertRegion(regions, region);
       const project = await iam.resolveProject(actor, input.projectId);
-      iam.authorize(actor, 'secrets:secret:create', { organizationId: project.organizationId, projectId: project.id, region });
+      const name = validateName(input.name);
+      const path = normalizePath(input.path);
+      iam.authorize(actor, 'secrets:secret:create', { organizationId: project.organizationId, projectId: project.id, region, path: fullSecretPath(path, name) });
       if (input.keyId && !isUuid(input.keyId)) {
         throw invalidField('key_id', 'format', 'key_id must be a UUID');
       }
@@ -73,8 +76,8 @@ export const createSecretService = ({ store, iam, clock, regions }: SecretServic
         region,
         organizationId: project.organizationId,
         projectId: project.id,
-        name: validateName(input.name),
-        path: normalizePath(input.path),
+        name,
+        path,
         type: input.type ?? 'opaque',
         description: validateDescription(input.description),
         tags: validateTags(input.tags),
@@ -232,6 +235,7 @@ export const createSecretService = ({ store, iam, clock, regions }: SecretServic
       organizationId: actor.organizationId,
       projectId: allowed === null ? await projectScope(actor, region, input.projectId) : null,
       projectIds: allowed,
+      pathPrefixes: iam.pathPrefixesAllowing(actor, 'secrets:secret:list', input.projectId ?? null),
       name: input.name ?? null,
       path: input.path ? normalizePath(input.path) : null,
       pathPrefix: input.pathPrefix ?? null,

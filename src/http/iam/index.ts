@@ -51,7 +51,11 @@ export const registerIamApi = (app: FastifyInstance, services: CofferServices): 
       description: body.description ?? '',
       tags: body.tags ?? [],
       applicationId: body.application_id ?? null,
-      rules: (body.rules ?? []).map((rule) => ({ permissionSetNames: rule.permission_set_names, projectIds: rule.project_ids ?? null })),
+      rules: (body.rules ?? []).map((rule) => ({
+        permissionSetNames: rule.permission_set_names,
+        projectIds: rule.project_ids ?? null,
+        condition: rule.condition ?? '',
+      })),
     });
     return sendJson(reply, 200, presentPolicy(policy));
   });

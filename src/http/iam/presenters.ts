@@ -39,7 +39,7 @@ export const presentRule = (rule: PolicyRule, organizationId: string) => ({
   id: rule.id,
   permission_set_names: rule.permissionSetNames,
   permission_sets_scope_type: permissionSetNamed(rule.permissionSetNames[0] ?? '')?.scopeType ?? 'projects',
-  condition: '',
+  condition: (rule.pathPrefixes ?? []).map((prefix) => `secret.path matches "${prefix}*"`).join(' || '),
   ...(rule.projectIds === null ? { organization_id: organizationId } : { project_ids: rule.projectIds }),
 });
 

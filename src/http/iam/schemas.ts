@@ -15,7 +15,7 @@ const ruleSchema = z
     permission_set_names: z.array(z.string().min(1).max(128)).max(50),
     project_ids: z.array(uuid).max(100).optional(),
     organization_id: uuid.optional(),
-    condition: z.string().max(0, 'conditions are not supported yet').optional(),
+    condition: z.string().max(1024).optional(),
   })
   .refine((rule) => (rule.project_ids === undefined) !== (rule.organization_id === undefined), {
     message: 'a rule takes either project_ids or organization_id',

@@ -75,6 +75,7 @@ export const filterFor = (organizationId: string, overrides: Partial<SecretFilte
   organizationId,
   projectId: null,
   projectIds: null,
+  pathPrefixes: null,
   name: null,
   path: null,
   pathPrefix: null,

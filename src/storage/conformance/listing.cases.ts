@@ -107,6 +107,10 @@ export const listingCases = (storage: StorageRef): void => {
     assert.deepEqual(await names({ pathPrefix: '/a_b' }), ['under']);
     assert.deepEqual(await names({ pathPrefix: '/a%' }), ['percent']);
     assert.deepEqual(await names({ pathPrefix: '/a/b/c/d' }), []);
+    assert.deepEqual(await names({ pathPrefixes: ['/a/'] }), ['a', 'ab', 'abc'], 'full paths: /a/a, /a/b/ab, /a/b/c/abc');
+    assert.deepEqual(await names({ pathPrefixes: ['/a_b/', '/a%/'] }), ['percent', 'under']);
+    assert.deepEqual(await names({ pathPrefixes: ['/roo'] }), ['root']);
+    assert.deepEqual(await names({ pathPrefixes: [] }), []);
   });
 
   it('returns every match unpaged from listAllSecrets', async () => {

@@ -29,6 +29,12 @@ export const secretFilterSql = (filter: SecretFilter): { where: string; params: 
       add(`s.project_id IN (${filter.projectIds.map(() => '?').join(', ')})`, ...filter.projectIds);
     }
   }
+  if (filter.pathPrefixes !== null) {
+    // The full path, `/a/b/c` for the secret `c` at `/a/b`, as path-limited rights see it.
+    const fullPath = "CASE WHEN s.path = '/' THEN '/' || s.name ELSE s.path || '/' || s.name END";
+    const alternatives = filter.pathPrefixes.map(() => `${fullPath} LIKE ? ESCAPE '\\'`);
+    add(alternatives.length === 0 ? '1 = 0' : `(${alternatives.join(' OR ')})`, ...filter.pathPrefixes.map((prefix) => `${escapeLike(prefix)}%`));
+  }
   if (filter.name !== null) {
     add('s.name = ?', filter.name);
   }
