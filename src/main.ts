@@ -44,7 +44,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
   );
   const clock = systemClock;
   const regions = config.regions;
-  const iam = createIamService({ store: storage.iam, clock });
+  const iam = createIamService({ store: storage.iam, clock, throttle: { maxFailures: config.authFailuresPerMinute, windowSeconds: 60 } });
   const iamAdmin = createIamAdminService({ store: storage.iam, clock });
   const keys = createKeyService({ store: storage.keys, rootKey, clock });
   try {

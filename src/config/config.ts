@@ -12,6 +12,7 @@ export const defaults = {
   postgresPoolSize: 10,
   logLevel: 'info',
   vaultMounts: '',
+  authFailuresPerMinute: 20,
 } as const;
 
 /**
@@ -68,6 +69,7 @@ const configSchema = z
     maintenanceIntervalSeconds: z.coerce.number().positive(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     vaultMounts: vaultMountsSchema,
+    authFailuresPerMinute: z.coerce.number().int().min(1).describe('failed authentications per client address and minute before 429'),
   })
   .refine((config) => config.storage !== 'postgres' || Boolean(config.postgresUrl), {
     message: 'storage=postgres needs --postgres-url or COFFER_POSTGRES_URL',
@@ -104,6 +106,7 @@ const ENV_NAMES = {
   maintenanceIntervalSeconds: 'COFFER_MAINTENANCE_INTERVAL_SECONDS',
   logLevel: 'COFFER_LOG_LEVEL',
   vaultMounts: 'COFFER_VAULT_MOUNTS',
+  authFailuresPerMinute: 'COFFER_AUTH_FAILURES_PER_MINUTE',
 } as const;
 
 export class ConfigError extends Error {}

@@ -16,8 +16,16 @@ const tokenOf = (request: FastifyRequest): string | undefined => {
 
 /** Authenticates every request of the plugin it is registered in. */
 export const registerAuthentication = (app: FastifyInstance, iam: Pick<IamService, 'authenticate'>): void => {
-  app.addHook('preHandler', async (request) => {
-    actors.set(request, await iam.authenticate(tokenOf(request)));
+  app.addHook('preHandler', async (request, reply) => {
+    try {
+      actors.set(request, await iam.authenticate(tokenOf(request), request.ip));
+    } catch (error) {
+      // Every API's error handler sends the reply's headers with its own body.
+      if (error instanceof AppError && error.code === 'rate_limited') {
+        reply.header('retry-after', String(error.details.retryAfterSeconds ?? 60));
+      }
+      throw error;
+    }
   });
 };
 

@@ -10,7 +10,9 @@ import type { FastifyReply } from 'fastify';
 export const sendJson = (reply: FastifyReply, status: number, body: unknown): FastifyReply => {
   const text = JSON.stringify(body);
   reply.hijack();
+  // Headers set on the reply before (Retry-After, pagination) go out with the body.
   reply.raw.writeHead(status, {
+    ...(reply.getHeaders() as Record<string, string | number | string[]>),
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
     'x-request-id': reply.request.id,

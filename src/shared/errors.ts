@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'permission_denied'
   | 'payload_too_large'
+  | 'rate_limited'
   | 'unavailable'
   | 'integrity'
   | 'internal';
@@ -28,6 +29,9 @@ export interface ErrorDetails {
   problems?: FieldProblem[];
   authReason?: 'invalid_argument' | 'not_found' | 'expired';
   action?: string;
+  /** For `rate_limited`: when the caller may try again, and the limit it hit. */
+  retryAfterSeconds?: number;
+  limit?: { quota: number; windowSeconds: number };
 }
 
 /** The only error type the domain throws; adapters translate it, never driver or framework errors. */

@@ -63,6 +63,8 @@ export const startServer = async (options: StartOptions = {}): Promise<TestServe
     COFFER_DEFAULT_PROJECT_ID: identity.projectId,
     COFFER_ORGANIZATION_ID: identity.organizationId,
     COFFER_LOG_LEVEL: 'warn',
+    // Tests send bad keys on purpose, many per minute from 127.0.0.1; the throttle test sets its own limit.
+    COFFER_AUTH_FAILURES_PER_MINUTE: '100000',
     ...(options.postgresUrl ? { COFFER_POSTGRES_URL: options.postgresUrl } : {}),
     ...options.env,
   };

@@ -2,6 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import { isAccessKey, isUuid, newId } from '../../shared/ids.js';
+import { createAuthThrottle, type ThrottleSettings } from './auth-throttle.js';
 import { checkAuthorization, grantsOf, pathPrefixesAllowing, projectsAllowing } from './authorization.js';
 import type { Actor, ApiKeyRecord, Grant, Project } from './iam-model.js';
 import type { IamStore } from './iam-store.js';
@@ -9,6 +10,7 @@ import type { IamStore } from './iam-store.js';
 export interface IamServiceDeps {
   store: IamStore;
   clock: Clock;
+  throttle?: ThrottleSettings;
 }
 
 export interface BootstrapRequest {
@@ -47,7 +49,8 @@ const denied = (reason: 'invalid_argument' | 'not_found' | 'expired', message: s
   new AppError('unauthenticated', message, { authReason: reason });
 
 /** Authentication of API keys and the one `authorize(actor, action, resource)` seam. */
-export const createIamService = ({ store, clock }: IamServiceDeps) => {
+export const createIamService = ({ store, clock, throttle: throttleSettings }: IamServiceDeps) => {
+  const throttle = createAuthThrottle(clock, throttleSettings);
   const cache = new Map<string, { record: ApiKeyRecord; grants: Grant[] | null; until: number }>();
 
   const lookup = async (hash: Buffer): Promise<{ record: ApiKeyRecord; grants: Grant[] | null } | null> => {
@@ -66,6 +69,35 @@ export const createIamService = ({ store, clock }: IamServiceDeps) => {
     const entry = { record, grants, until: Date.now() + AUTH_CACHE_MS };
     cache.set(cacheKey, entry);
     return entry;
+  };
+
+  const identify = async (secretKey: string | undefined): Promise<Actor> => {
+    if (!secretKey) {
+      throw denied('invalid_argument', 'no API secret key was given');
+    }
+    if (!isUuid(secretKey)) {
+      throw denied('invalid_argument', 'the API secret key is not a UUID');
+    }
+    const hash = hashSecretKey(secretKey);
+    const found = await lookup(hash);
+    const record = found?.record;
+    // The lookup is by hash; the comparison is still constant-time so that the
+    // index lookup is the only thing an attacker can time.
+    if (!record || !timingSafeEqual(Buffer.from(record.secretKeyHash), hash)) {
+      throw denied('not_found', 'the API key does not exist');
+    }
+    if (record.expiresAt !== null && record.expiresAt <= clock.nowMicros()) {
+      throw denied('expired', 'the API key has expired');
+    }
+    return {
+      kind: 'api_key',
+      accessKey: record.accessKey,
+      organizationId: record.organizationId,
+      defaultProjectId: record.defaultProjectId,
+      role: record.role,
+      applicationId: record.applicationId,
+      grants: found === null ? [] : found.grants,
+    };
   };
 
   return {
@@ -109,34 +141,20 @@ export const createIamService = ({ store, clock }: IamServiceDeps) => {
       return { created, organizationId, projectId, ...(generated ? { generatedCredentials: { accessKey, secretKey } } : {}) };
     },
 
-    /** Turns a secret key from a request header into an Actor, or throws `unauthenticated`. */
-    async authenticate(secretKey: string | undefined): Promise<Actor> {
-      if (!secretKey) {
-        throw denied('invalid_argument', 'no API secret key was given');
+    /**
+     * Turns a secret key from a request header into an Actor, or throws `unauthenticated`.
+     * `source` (the client address) is refused with `rate_limited` after too many failures.
+     */
+    async authenticate(secretKey: string | undefined, source = 'unknown'): Promise<Actor> {
+      throttle.check(source);
+      try {
+        return await identify(secretKey);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'unauthenticated') {
+          throttle.recordFailure(source);
+        }
+        throw error;
       }
-      if (!isUuid(secretKey)) {
-        throw denied('invalid_argument', 'the API secret key is not a UUID');
-      }
-      const hash = hashSecretKey(secretKey);
-      const found = await lookup(hash);
-      const record = found?.record;
-      // The lookup is by hash; the comparison is still constant-time so that the
-      // index lookup is the only thing an attacker can time.
-      if (!record || !timingSafeEqual(Buffer.from(record.secretKeyHash), hash)) {
-        throw denied('not_found', 'the API key does not exist');
-      }
-      if (record.expiresAt !== null && record.expiresAt <= clock.nowMicros()) {
-        throw denied('expired', 'the API key has expired');
-      }
-      return {
-        kind: 'api_key',
-        accessKey: record.accessKey,
-        organizationId: record.organizationId,
-        defaultProjectId: record.defaultProjectId,
-        role: record.role,
-        applicationId: record.applicationId,
-        grants: found === null ? [] : found.grants,
-      };
     },
 
     /** The single authorization seam every request goes through (see authorization.ts). */

@@ -39,6 +39,7 @@ const MAPPINGS: Record<ErrorCode, Mapping> = {
   permission_denied: { status: 403, category: CATEGORY.authorization, detail: 1 },
   not_found: { status: 404, category: CATEGORY.notFound, detail: 1 },
   already_exists: { status: 409, category: CATEGORY.conflict, detail: 1 },
+  rate_limited: { status: 429, category: CATEGORY.unavailable, detail: 2 },
   unavailable: { status: 503, category: CATEGORY.unavailable, detail: 1 },
   integrity: { status: 500, category: CATEGORY.internal, detail: 1 },
   internal: { status: 500, category: CATEGORY.internal, detail: 2 },

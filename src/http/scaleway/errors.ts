@@ -64,6 +64,16 @@ const presenters: Record<ErrorCode, { status: number; body: (error: AppError) =>
     }),
   },
   payload_too_large: { status: 413, body: (error) => ({ message: error.message, type: 'invalid_request_error' }) },
+  rate_limited: {
+    status: 429,
+    body: (error) => ({
+      help_message: error.message,
+      limit: { quota: error.details.limit?.quota ?? 0, window_seconds: error.details.limit?.windowSeconds ?? 0 },
+      message: 'too many requests',
+      reset_seconds: error.details.retryAfterSeconds ?? 0,
+      type: 'too_many_requests',
+    }),
+  },
   unavailable: { status: 503, body: () => ({ message: 'service is temporarily unavailable', type: 'service_unavailable' }) },
   integrity: { status: 500, body: (error) => ({ message: error.message, type: 'integrity_error' }) },
   internal: { status: 500, body: () => ({ message: 'internal error', type: 'internal_error' }) },

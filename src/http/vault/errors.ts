@@ -50,6 +50,9 @@ export const handleVaultError = (error: FastifyError | Error, request: FastifyRe
         return sendErrors(reply, 403, [PERMISSION_DENIED]);
       case 'payload_too_large':
         return sendErrors(reply, 413, [error.message]);
+      case 'rate_limited':
+        // Vault's own words for a rate-limit refusal.
+        return sendErrors(reply, 429, ['rate limit quota exceeded']);
       case 'unavailable':
         return sendErrors(reply, 503, [error.message]);
       default:

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { createClient, Errors } from '@scaleway/sdk-client';
+import { Secretv1beta1 } from '@scaleway/sdk-secret';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+/** Repeated failed authentications from one address get 429 with Retry-After, in every API's shape. */
+describe('throttling of failed authentications', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ env: { COFFER_AUTH_FAILURES_PER_MINUTE: '5' } });
+  });
+  after(async () => server.stop());
+
+  it('refuses an address after 5 failures, even with a valid key, and says when to retry', async () => {
+    const scaleway = `${server.url}/secret-manager/v1beta1/regions/fr-par/secrets`;
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const failed = await fetch(scaleway, { headers: { 'x-auth-token': randomUUID() } });
+      assert.equal(failed.status, 401);
+    }
+    const throttled = await fetch(scaleway, { headers: { 'x-auth-token': server.secretKey } });
+    assert.equal(throttled.status, 429);
+    const retryAfter = Number(throttled.headers.get('retry-after'));
+    assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After: ${String(retryAfter)}`);
+    const body = (await throttled.json()) as Record<string, unknown>;
+    assert.equal(body.type, 'too_many_requests');
+
+    const api = new Secretv1beta1.API(createClient({ accessKey: server.accessKey, secretKey: server.secretKey, apiURL: server.url, defaultRegion: 'fr-par', defaultProjectId: server.projectId }));
+    const error = await api.listSecrets({ scheduledForDeletion: false }).catch((caught: unknown) => caught);
+    assert.ok(error instanceof Errors.TooManyRequestsError, String(error));
+
+    const vault = await fetch(`${server.url}/v1/secret/data/x`, { headers: { 'x-vault-token': server.secretKey } });
+    assert.equal(vault.status, 429);
+    assert.deepEqual(await vault.json(), { errors: ['rate limit quota exceeded'] });
+    assert.ok(vault.headers.get('retry-after'));
+  });
+});
