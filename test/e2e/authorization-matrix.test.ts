@@ -25,6 +25,8 @@ const bodyFor = (route: RouteRights, organizationId: string, projectId: string):
       return route.path.includes('/delete/') ? { versions: [1] } : { data: { a: 1 } };
     case 'PUT {version}':
       return { state: 'deactivated' };
+    case 'POST projects':
+      return { name: 'matrix', organization_id: organizationId };
     case 'POST applications':
       return { name: 'matrix', organization_id: organizationId };
     default:

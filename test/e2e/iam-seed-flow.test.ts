@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { createClient, Errors } from '@scaleway/sdk-client';
+import { Accountv3 } from '@scaleway/sdk-account';
 import { Iamv1alpha1 } from '@scaleway/sdk-iam';
 import { Secretv1beta1 } from '@scaleway/sdk-secret';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -89,6 +90,22 @@ describe('IAM: the scaleway-manage-secrets flow with the Scaleway SDKs', () => {
     assert.equal((await adminSecrets.getSecret({ secretId })).protected, false, 'nothing changed');
     const iamAttempt = await rejection(new Iamv1alpha1.API(clientFor(appKey.accessKey, appKey.secretKey)).listApplications({ organizationId: server.organizationId }));
     assert.ok(iamAttempt instanceof Errors.PermissionsDeniedError, String(iamAttempt));
+  });
+
+  it('cannot see or read the secrets of another project', async () => {
+    const projects = new Accountv3.ProjectAPI(clientFor(server.accessKey, server.secretKey));
+    const other = await projects.createProject({ name: 'other-team', description: 'not for the backup tool', organizationId: server.organizationId });
+    assert.ok((await projects.listProjects({ organizationId: server.organizationId })).projects.some((project) => project.id === other.id));
+    const hidden = await adminSecrets.createSecret({ name: uniqueName('hidden'), projectId: other.id, protected: false });
+    await adminSecrets.createSecretVersion({ secretId: hidden.id, data: b64('top secret') });
+    const listed = await appSecrets.listSecrets({ scheduledForDeletion: false });
+    assert.ok(!listed.secrets.some((secret) => secret.id === hidden.id));
+    assert.ok(listed.secrets.every((secret) => secret.projectId === server.projectId));
+    assert.equal(listed.totalCount, listed.secrets.length);
+    const read = await rejection(appSecrets.accessSecretVersion({ secretId: hidden.id, revision: 'latest' }));
+    assert.ok(read instanceof Errors.PermissionsDeniedError, String(read));
+    const appProjects = await new Accountv3.ProjectAPI(clientFor(appKey.accessKey, appKey.secretKey)).listProjects({ organizationId: server.organizationId });
+    assert.deepEqual(appProjects.projects.map((project) => project.id), [server.projectId], 'the key sees only its project');
   });
 
   it('applies the same rights through the Vault API', async () => {

@@ -4,7 +4,7 @@ import { invalidField, notFound } from '../../shared/errors.js';
 import { isUuid, newId } from '../../shared/ids.js';
 import { checkAuthorization } from './authorization.js';
 import { generateAccessKey, hashSecretKey } from './iam-service.js';
-import type { Actor, ApiKeyRecord, Application, Policy, PolicyRule } from './iam-model.js';
+import type { Actor, ApiKeyRecord, Application, Policy, PolicyRule, Project } from './iam-model.js';
 import type { IamStore } from './iam-store.js';
 import { PERMISSION_SETS, permissionSetNamed, ROLE_BUNDLES } from './permission-sets.js';
 
@@ -93,10 +93,43 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
     });
   };
 
+  /** The organization's projects the caller has any right in; all of them for an admin. */
+  const visibleProjects = async (actor: Actor): Promise<Project[]> => {
+    const projects = await store.listProjects(actor.organizationId);
+    if (actor.grants === null || actor.grants.some((grant) => grant.projectIds === null)) {
+      return projects;
+    }
+    const visible = new Set(actor.grants.flatMap((grant) => grant.projectIds ?? []));
+    return projects.filter((project) => visible.has(project.id));
+  };
+
   return {
     listPermissionSets: (actor: Actor) => {
       allow(actor, 'iam:read');
       return [...PERMISSION_SETS, ...ROLE_BUNDLES];
+    },
+
+    async createProject(actor: Actor, input: { name: string; description: string }): Promise<Project> {
+      checkAuthorization(actor, 'projects:project:create', { organizationId: actor.organizationId });
+      const now = clock.nowMicros();
+      const project: Project = {
+        id: newId(),
+        organizationId: actor.organizationId,
+        name: validateText('name', input.name, MAX_NAME, true),
+        description: validateText('description', input.description, MAX_DESCRIPTION, false),
+        createdAt: now,
+        updatedAt: now,
+      };
+      await store.insertProject(project);
+      return project;
+    },
+    listProjects: visibleProjects,
+    async getProject(actor: Actor, id: string): Promise<Project> {
+      const project = (await visibleProjects(actor)).find((candidate) => candidate.id === id);
+      if (!project) {
+        throw notFound('project', id);
+      }
+      return project;
     },
 
     async createApplication(actor: Actor, input: { name: string; description: string; tags: string[] }): Promise<Application> {

@@ -110,4 +110,6 @@ export type Action =
   | 'keys:kek:read'
   | 'keys:kek:rotate'
   | 'iam:read'
-  | 'iam:write';
+  | 'iam:write'
+  | 'projects:project:read'
+  | 'projects:project:create';

@@ -11,6 +11,7 @@ export interface IamStore {
   insertOrganization(organization: Organization): Promise<void>;
   findApiKeyBySecretHash(secretKeyHash: Uint8Array): Promise<ApiKeyRecord | null>;
   getProject(id: string): Promise<Project | null>;
+  insertProject(project: Project): Promise<void>;
   listProjects(organizationId: string): Promise<Project[]>;
 
   insertApplication(application: Application): Promise<void>;

@@ -37,8 +37,15 @@ export const PERMISSION_SETS: readonly PermissionSet[] = [
   },
   { name: 'SecretManagerFullAccess', scopeType: 'projects', description: 'Every Secret Manager action', categories: ['Secret Manager'], actions: SECRET_ALL },
   { name: 'KeyManagerFullAccess', scopeType: 'projects', description: 'Read and rotate encryption keys', categories: ['Key Manager'], actions: ['keys:kek:read', 'keys:kek:rotate'] },
-  { name: 'IAMReadOnly', scopeType: 'organization', description: 'Read applications, policies and API keys', categories: ['IAM'], actions: ['iam:read'] },
-  { name: 'IAMManager', scopeType: 'organization', description: 'Manage applications, policies and API keys', categories: ['IAM'], actions: ['iam:read', 'iam:write'] },
+  { name: 'IAMReadOnly', scopeType: 'organization', description: 'Read applications, policies, API keys and projects', categories: ['IAM'], actions: ['iam:read', 'projects:project:read'] },
+  {
+    name: 'IAMManager',
+    scopeType: 'organization',
+    description: 'Manage applications, policies and API keys',
+    categories: ['IAM'],
+    actions: ['iam:read', 'iam:write', 'projects:project:read'],
+  },
+  { name: 'ProjectManager', scopeType: 'organization', description: 'Read and create projects', categories: ['Account'], actions: ['projects:project:read', 'projects:project:create'] },
 ];
 
 /**

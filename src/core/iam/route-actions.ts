@@ -1,7 +1,7 @@
 import type { Action } from './iam-model.js';
 
 export interface RouteRights {
-  api: 'scaleway' | 'vault' | 'ovh' | 'iam' | 'coffer';
+  api: 'scaleway' | 'vault' | 'ovh' | 'iam' | 'account' | 'coffer';
   method: string;
   /** `{secret}`, `{key}` and `{version}` stand for an existing secret, KV key and revision. */
   path: string;
@@ -42,5 +42,6 @@ export const ROUTE_ACTIONS: readonly RouteRights[] = [
   { api: 'ovh', method: 'GET', path: '/api/{okms}/v2/secretConfig', actions: ['secrets:secret:list', 'secrets:secret:read'] },
   { api: 'iam', method: 'GET', path: '/iam/v1alpha1/applications', actions: ['iam:read'] },
   { api: 'iam', method: 'POST', path: '/iam/v1alpha1/applications', actions: ['iam:write'] },
+  { api: 'account', method: 'POST', path: '/account/v3/projects', actions: ['projects:project:create'] },
   { api: 'coffer', method: 'GET', path: '/coffer/v1/keys', actions: ['keys:kek:read'] },
 ];

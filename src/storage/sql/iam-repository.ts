@@ -64,6 +64,17 @@ export class SqlIamStore implements IamStore {
     return rows.map(projectFromRow);
   }
 
+  async insertProject(project: Project): Promise<void> {
+    await this.db.run(`INSERT INTO projects (${PROJECT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`, [
+      project.id,
+      project.organizationId,
+      project.name,
+      project.description,
+      project.createdAt,
+      project.updatedAt,
+    ]);
+  }
+
   async insertOrganization(organization: Organization): Promise<void> {
     await this.db.run('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)', [organization.id, organization.name, organization.createdAt]);
   }
