@@ -45,8 +45,9 @@ export const failFrom = async (response: Response): Promise<never> => {
   const text = await response.text();
   let message = text;
   try {
-    const parsed = JSON.parse(text) as { message?: string; help_message?: string };
-    message = [parsed.message, parsed.help_message].filter(Boolean).join(': ');
+    const parsed = JSON.parse(text) as { message?: string; help_message?: string; details?: { argument_name?: string; help_message?: string }[] };
+    const fields = (parsed.details ?? []).filter((detail) => detail.help_message).map((detail) => `${detail.argument_name ?? 'field'}: ${detail.help_message ?? ''}`);
+    message = [parsed.message, parsed.help_message, ...fields].filter(Boolean).join(': ');
   } catch {
     // not JSON: show the text as it came
   }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerIam } from './commands/iam.js';
 import { registerKeys } from './commands/keys.js';
 import { registerServe } from './commands/serve.js';
 
@@ -9,6 +10,7 @@ program
   .version('0.1.0');
 registerServe(program);
 registerKeys(program);
+registerIam(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`coffer: ${error instanceof Error ? error.message : String(error)}`);

@@ -21,6 +21,18 @@ export const registerAdminRoutes = (app: FastifyInstance, services: CofferServic
   registerAuthentication(app, services.iam);
   registerDomainRoutes(app, services);
 
+  // Any valid key may ask who it is; `coffer iam whoami` shows it.
+  app.get('/whoami', async (request, reply) => {
+    const actor = actorOf(request);
+    return sendJson(reply, 200, {
+      access_key: actor.accessKey,
+      organization_id: actor.organizationId,
+      default_project_id: actor.defaultProjectId,
+      role: actor.role,
+      application_id: actor.applicationId,
+    });
+  });
+
   app.get('/keys', async (request, reply) => {
     const actor = actorOf(request);
     services.iam.authorize(actor, 'keys:kek:read', { organizationId: actor.organizationId });
