@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { dataOf, metadataOf, uniqueKey, vaultHttp, type VaultHttp } from '../helpers/vault-http.js';
+import {
+  assertEnvelope,
+  assertVaultError,
+  dataOf,
+  metadataOf,
+  RFC3339_UTC,
+  uniqueKey,
+  VERSION_METADATA_KEYS,
+  vaultHttp,
+  type VaultHttp,
+} from '../helpers/vault-http.js';
 
-const ENVELOPE_KEYS = ['auth', 'data', 'lease_duration', 'lease_id', 'mount_type', 'renewable', 'request_id', 'warnings', 'wrap_info'];
-const VERSION_KEYS = ['created_time', 'custom_metadata', 'deletion_time', 'destroyed', 'version'];
-
-/** Section 7 of the Vault KV v2 contract, facts 1–9 and 20–22: writes, reads, CAS, patch, subkeys. */
-describe('Vault KV v2: data, check-and-set, patch and subkeys', () => {
+/** Section 7 of the Vault KV v2 contract, facts 1–4 and 9, and the envelope of §1.4 and §3.3–3.4. */
+describe('Vault KV v2: writing and reading data', () => {
   let server: TestServer;
   let vault: VaultHttp;
   before(async () => {
@@ -16,131 +23,113 @@ describe('Vault KV v2: data, check-and-set, patch and subkeys', () => {
   });
   after(async () => server.stop());
 
-  it('fact 1–2: a write answers the version metadata, and a read returns the data in the envelope', async () => {
+  it('fact 1: a write answers 200 with exactly the new version\'s metadata in the envelope', async () => {
     const key = uniqueKey('foo');
     const written = await vault.post(`secret/data/${key}`, { data: { bar: 'baz' } });
-    assert.equal(written.status, 200);
-    assert.equal(written.contentType, 'application/json');
-    assert.deepEqual(Object.keys(written.json ?? {}).sort(), ENVELOPE_KEYS);
-    assert.equal(written.json?.mount_type, 'kv');
+    const data = assertEnvelope(written);
     assert.equal(written.json?.warnings, null);
-    assert.deepEqual(Object.keys(dataOf(written)).sort(), VERSION_KEYS);
-    assert.deepEqual({ ...dataOf(written), created_time: null }, { created_time: null, custom_metadata: null, deletion_time: '', destroyed: false, version: 1 });
-
-    const read = await vault.get(`secret/data/${key}`);
-    assert.equal(read.status, 200);
-    assert.equal(read.contentType, 'application/json');
-    assert.deepEqual(dataOf(read).data, { bar: 'baz' });
-    assert.equal(metadataOf(read).version, 1);
-    assert.deepEqual(Object.keys(metadataOf(read)).sort(), VERSION_KEYS);
-    const created = Date.parse(String(metadataOf(read).created_time));
-    assert.match(String(metadataOf(read).created_time), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
-    assert.ok(Math.abs(Date.now() - created) < 60_000);
+    assert.deepEqual(Object.keys(data).sort(), VERSION_METADATA_KEYS);
+    assert.equal(data.version, 1);
+    assert.equal(data.deletion_time, '');
+    assert.equal(data.destroyed, false);
+    assert.equal(data.custom_metadata, null);
+    assert.match(String(data.created_time), RFC3339_UTC);
+    assert.ok(!written.text.includes('"baz"'), 'a write never echoes the secret');
   });
 
-  it('fact 3–4: reads a given version, the latest by default, and 404s what does not exist', async () => {
+  it('fact 2: a read returns the data and the version\'s metadata, created within the last minute', async () => {
+    const key = uniqueKey('foo');
+    const written = dataOf(await vault.post(`secret/data/${key}`, { data: { bar: 'baz' } }));
+    const read = await vault.get(`secret/data/${key}`);
+    const data = assertEnvelope(read);
+    assert.deepEqual(Object.keys(data).sort(), ['data', 'metadata']);
+    assert.deepEqual(data.data, { bar: 'baz' });
+    const metadata = metadataOf(read);
+    assert.deepEqual(Object.keys(metadata).sort(), VERSION_METADATA_KEYS);
+    assert.equal(metadata.version, 1);
+    assert.equal(metadata.deletion_time, '');
+    assert.equal(metadata.destroyed, false);
+    assert.equal(metadata.custom_metadata, null);
+    assert.equal(metadata.created_time, written.created_time, 'the read reports the time the write did');
+    const createdTime = String(metadata.created_time);
+    assert.match(createdTime, RFC3339_UTC);
+    const age = Date.now() - Date.parse(createdTime);
+    assert.ok(age >= -5_000 && age < 60_000, `created_time ${createdTime} is not within the last minute`);
+  });
+
+  it('fact 3: ?version=N reads that version; no version, 0 or a negative one reads the latest', async () => {
     const key = uniqueKey('top-secret');
     for (let pssst = 1; pssst <= 5; pssst += 1) {
-      assert.equal((await vault.put(`secret/data/${key}`, { data: { pssst } })).status, 200);
+      const written = await vault.post(`secret/data/${key}`, { data: { pssst } });
+      assert.equal(dataOf(written).version, pssst);
     }
-    assert.deepEqual(dataOf(await vault.get(`secret/data/${key}?version=1`)).data, { pssst: 1 });
-    assert.deepEqual(dataOf(await vault.get(`secret/data/${key}`)).data, { pssst: 5 });
-    assert.deepEqual(dataOf(await vault.get(`secret/data/${key}?version=0`)).data, { pssst: 5 });
-    for (const path of [`secret/data/${uniqueKey('no-secret-here')}`, `secret/data/${key}?version=99`]) {
-      const missing = await vault.get(path);
-      assert.equal(missing.status, 404);
-      assert.deepEqual(missing.json, { errors: [] });
+    const first = await vault.get(`secret/data/${key}?version=1`);
+    assert.deepEqual(assertEnvelope(first).data, { pssst: 1 });
+    assert.equal(metadataOf(first).version, 1);
+    assert.deepEqual(dataOf(await vault.get(`secret/data/${key}?version=3`)).data, { pssst: 3 });
+    for (const query of ['', '?version=0', '?version=-2', '?version=5']) {
+      const latest = await vault.get(`secret/data/${key}${query}`);
+      assert.deepEqual(assertEnvelope(latest).data, { pssst: 5 }, query);
+      assert.equal(metadataOf(latest).version, 5, query);
     }
   });
 
-  it('fact 5–6: cas 0 creates only once; other mismatches fail; the current version succeeds', async () => {
-    const key = uniqueKey('cas');
-    const first = await vault.post(`secret/data/${key}`, { data: { a: 1 }, options: { cas: 0 } });
-    assert.equal(first.status, 200);
-    assert.equal(dataOf(first).version, 1);
-    for (const cas of [0, -1, 2]) {
-      const refused = await vault.post(`secret/data/${key}`, { data: { a: 2 }, options: { cas } });
-      assert.equal(refused.status, 400);
-      assert.deepEqual(refused.json, { errors: ['check-and-set parameter did not match the current version'] });
-    }
-    const second = await vault.post(`secret/data/${key}`, { data: { a: 3 }, options: { cas: 1 } });
-    assert.equal(dataOf(second).version, 2);
-    assert.deepEqual(dataOf(await vault.get(`secret/data/${key}`)).data, { a: 3 });
-    const unparsable = await vault.post(`secret/data/${key}`, { data: { a: 4 }, options: { cas: 'abc' } });
-    assert.deepEqual(unparsable.json, { errors: ['error parsing check-and-set parameter'] });
-    assert.equal(dataOf(await vault.post(`secret/data/${key}`, { data: { a: 5 }, options: { cas: '2' } })).version, 3, 'weakly typed cas');
-  });
-
-  it('fact 8: a key that requires CAS takes cas 0, 1, 2 and refuses a write without it', async () => {
-    const key = uniqueKey('cas-key');
-    assert.equal((await vault.post(`secret/metadata/${key}`, { max_versions: 3, cas_required: true })).status, 204);
-    for (const cas of [0, 1, 2]) {
-      assert.equal(dataOf(await vault.post(`secret/data/${key}`, { data: { cas }, options: { cas } })).version, cas + 1);
-    }
-    const refused = await vault.post(`secret/data/${key}`, { data: { x: 1 } });
-    assert.deepEqual(refused.json, { errors: ['check-and-set parameter required for this call'] });
-  });
-
-  it('fact 9: a write without data is refused; an empty object is a valid secret', async () => {
-    const key = uniqueKey('empty');
-    const refused = await vault.post(`secret/data/${key}`, {});
-    assert.equal(refused.status, 400);
-    assert.deepEqual(refused.json, { errors: ['no data provided'] });
-    assert.equal((await vault.get(`secret/metadata/${key}`)).status, 404, 'nothing was written');
-    assert.equal((await vault.post(`secret/data/${key}`, { data: {} })).status, 200);
-    assert.deepEqual(dataOf(await vault.get(`secret/data/${key}`)).data, {});
-  });
-
-  it('fact 20: PATCH merges recursively into a new version, and null removes a key', async () => {
-    const key = uniqueKey('patch');
-    await vault.post(`secret/data/${key}`, { data: { bar: 'baz', foo: 'gone', quux: { quuz: ['1', '2', '3'] } } });
-    const patched = await vault.patch(`secret/data/${key}`, { data: { abc: 123, foo: null, quux: { def: 456, quuz: ['1', '2', '3', '4'] } }, options: { cas: 1 } });
-    assert.equal(patched.status, 200);
-    assert.equal(dataOf(patched).version, 2);
-    assert.deepEqual(dataOf(await vault.get(`secret/data/${key}`)).data, { abc: 123, bar: 'baz', quux: { def: 456, quuz: ['1', '2', '3', '4'] } });
-  });
-
-  it('fact 21: PATCH needs merge-patch JSON, a key, a live current version and data', async () => {
-    const key = uniqueKey('patch-refusals');
+  it('fact 4: a key or a version that does not exist is 404 {"errors":[]}', async () => {
+    assertVaultError(await vault.get(`secret/data/${uniqueKey('no-secret-here')}`), 404, []);
+    const key = uniqueKey('existing');
     await vault.post(`secret/data/${key}`, { data: { a: 1 } });
-    const wrongType = await vault.patch(`secret/data/${key}`, { data: { a: 2 } }, 'application/json');
-    assert.equal(wrongType.status, 415);
-    assert.deepEqual(wrongType.json, { errors: ['PATCH requires Content-Type of application/merge-patch+json, provided application/json'] });
-    const missing = await vault.patch(`secret/data/${uniqueKey('absent')}`, { data: { a: 2 } });
-    assert.equal(missing.status, 404);
-    assert.equal(missing.text, '');
-    assert.deepEqual((await vault.patch(`secret/data/${key}`, { options: {} })).json, { errors: ['no data provided'] });
-    await vault.delete(`secret/data/${key}`);
-    const deleted = await vault.patch(`secret/data/${key}`, { data: { a: 2 } });
-    assert.equal(deleted.status, 404);
-    assert.equal(dataOf(deleted).version, 1);
-    assert.notEqual(dataOf(deleted).deletion_time, '');
-    assert.equal(deleted.json?.errors, undefined);
-    assert.equal((await vault.patch(`secret/data/${key}`, { data: { a: 2 }, options: { cas: 0 } })).status, 400, 'cas 0 never fits a patch');
+    assertVaultError(await vault.get(`secret/data/${key}?version=99`), 404, []);
+    assertVaultError(await vault.get(`secret/data/${key}?version=2`), 404, []);
+    assert.deepEqual(dataOf(await vault.get(`secret/data/${key}`)).data, { a: 1 }, 'the key itself still reads');
   });
 
-  it('fact 22: subkeys replace leaves with null, to a depth', async () => {
-    const key = uniqueKey('subkeys');
-    await vault.post(`secret/data/${key}`, { data: { foo: 'abc', bar: { baz: 'def' }, quux: {} } });
-    const all = await vault.get(`secret/subkeys/${key}`);
-    assert.equal(all.status, 200);
-    assert.deepEqual(dataOf(all).subkeys, { bar: { baz: null }, foo: null, quux: null });
-    assert.deepEqual(Object.keys(metadataOf(all)).sort(), VERSION_KEYS);
-    assert.deepEqual(dataOf(await vault.get(`secret/subkeys/${key}?depth=1`)).subkeys, { bar: null, foo: null, quux: null });
-    assert.equal((await vault.get(`secret/subkeys/${key}?depth=abc`)).status, 400);
-    assert.equal((await vault.get(`secret/subkeys/${uniqueKey('missing')}?depth=abc`)).status, 400, 'fields are checked before the lookup');
-    assert.deepEqual((await vault.get(`secret/subkeys/${uniqueKey('missing')}`)).json, { errors: [] });
-  });
-
-  it('returns secret data with sorted keys, as Go marshals maps', async () => {
-    const key = uniqueKey('sorted');
-    await vault.post(`secret/data/${key}`, { data: { zeta: 1, alpha: { y: 1, b: 2 } } });
+  it('fact 9: a write without data is refused and writes nothing; {"data":{}} is a valid empty secret', async () => {
+    const key = uniqueKey('empty');
+    assertVaultError(await vault.post(`secret/data/${key}`, {}), 400, ['no data provided']);
+    assertVaultError(await vault.post(`secret/data/${key}`, { options: { cas: 0 } }), 400, ['no data provided']);
+    assertVaultError(await vault.get(`secret/metadata/${key}`), 404, []);
+    const written = await vault.post(`secret/data/${key}`, { data: {} });
+    assert.equal(assertEnvelope(written).version, 1);
     const read = await vault.get(`secret/data/${key}`);
-    assert.match(read.text, /"data":\{"alpha":\{"b":2,"y":1\},"zeta":1\}/);
+    assert.deepEqual(assertEnvelope(read).data, {});
   });
 
-  it('warns about parameters it ignores', async () => {
-    const written = await vault.post(`secret/data/${uniqueKey('warn')}`, { data: { a: 1 }, zeta: 1, alpha: 2 });
+  it('treats PUT as POST: both write a new version', async () => {
+    const key = uniqueKey('put');
+    assert.equal(assertEnvelope(await vault.put(`secret/data/${key}`, { data: { via: 'put' } })).version, 1);
+    assert.equal(assertEnvelope(await vault.post(`secret/data/${key}`, { data: { via: 'post' } })).version, 2);
+    assert.deepEqual(dataOf(await vault.get(`secret/data/${key}?version=1`)).data, { via: 'put' });
+    assert.deepEqual(dataOf(await vault.get(`secret/data/${key}`)).data, { via: 'post' });
+  });
+
+  it('keeps nested objects, arrays, numbers, booleans and null in the data, and nested key paths', async () => {
+    const key = `${uniqueKey('nested')}/app/db`;
+    const secret = { user: 'app', port: 5432, ratio: 0.5, enabled: true, nothing: null, hosts: ['a', 'b'], tls: { ca: 'x', verify: false } };
+    await vault.post(`secret/data/${key}`, { data: secret });
+    assert.deepEqual(dataOf(await vault.get(`secret/data/${key}`)).data, secret);
+  });
+
+  it('returns the secret\'s keys sorted, as Go marshals maps', async () => {
+    const key = uniqueKey('sorted');
+    await vault.post(`secret/data/${key}`, { data: { zeta: 1, alpha: { y: 1, b: 2 }, mid: 'x' } });
+    const read = await vault.get(`secret/data/${key}`);
+    assert.match(read.text, /"data":\{"data":\{"alpha":\{"b":2,"y":1\},"mid":"x","zeta":1\},"metadata":/);
+  });
+
+  it('reports the parameters it ignores in warnings, sorted, and still writes', async () => {
+    const key = uniqueKey('warn');
+    const written = await vault.post(`secret/data/${key}`, { data: { a: 1 }, zeta: 1, alpha: 2 });
+    assertEnvelope(written);
     assert.deepEqual(written.json?.warnings, ['Endpoint ignored these unrecognized parameters: [alpha zeta]']);
+    assert.deepEqual(dataOf(await vault.get(`secret/data/${key}`)).data, { a: 1 });
+  });
+
+  it('reads ?version as a field: text that is no number is refused before the key is looked up', async () => {
+    const key = uniqueKey('query');
+    await vault.post(`secret/data/${key}`, { data: { n: 1 } });
+    for (const path of [`secret/data/${key}?version=abc`, `secret/data/${uniqueKey('absent')}?version=abc`]) {
+      const [message = ''] = assertVaultError(await vault.get(path), 400);
+      assert.match(message, /^Field validation failed: error converting input for field "version"/, path);
+    }
   });
 });

@@ -1,10 +1,28 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { dataOf, uniqueKey, vaultHttp, type VaultHttp } from '../helpers/vault-http.js';
+import {
+  assertEnvelope,
+  assertNoContent,
+  assertVaultError,
+  dataOf,
+  metadataOf,
+  RFC3339_UTC,
+  uniqueKey,
+  vaultHttp,
+  type VaultHttp,
+} from '../helpers/vault-http.js';
 
-/** Section 7, facts 23–25 and 28, and the sys and token endpoints clients call first. */
-describe('Vault KV v2: metadata, listings, invalid paths, sys and token endpoints', () => {
+type Versions = Record<string, { created_time: string; deletion_time: string; destroyed: boolean }>;
+
+const KEY_METADATA_KEYS = [
+  'cas_required', 'created_time', 'current_version', 'custom_metadata', 'delete_version_after',
+  'max_versions', 'oldest_version', 'updated_time', 'versions',
+];
+
+/** Section 7, facts 16–18: key metadata and pruning (§2 rules 2–3, §3.11), and delete_version_after (§2 rule 6). */
+describe('Vault KV v2: key metadata, pruning and scheduled deletion', () => {
   let server: TestServer;
   let vault: VaultHttp;
   before(async () => {
@@ -13,118 +31,148 @@ describe('Vault KV v2: metadata, listings, invalid paths, sys and token endpoint
   });
   after(async () => server.stop());
 
-  it('fact 23: lists names and folders, with the LIST verb and with GET ?list=true', async () => {
-    const root = uniqueKey('tree');
-    await vault.post(`secret/data/${root}/foo`, { data: { a: 1 } });
-    await vault.post(`secret/data/${root}/foo/bar`, { data: { a: 1 } });
-    for (const answer of [await vault.list(`secret/metadata/${root}`), await vault.get(`secret/metadata/${root}/?list=true`), await vault.get(`secret/metadata/${root}?list=1`)]) {
-      assert.equal(answer.status, 200);
-      assert.deepEqual(dataOf(answer).keys, ['foo', 'foo/']);
+  const write = async (key: string, data: Record<string, unknown>): Promise<Record<string, unknown>> =>
+    assertEnvelope(await vault.post(`secret/data/${key}`, { data }));
+  const writeVersions = async (key: string, count: number): Promise<void> => {
+    for (let index = 1; index <= count; index += 1) {
+      await write(key, { index });
     }
-    assert.deepEqual(dataOf(await vault.list(`secret/metadata/${root}/foo/`)).keys, ['bar']);
-    const rootList = dataOf(await vault.list('secret/metadata')).keys as string[];
-    assert.ok(rootList.includes(`${root}/`));
-    const empty = await vault.list(`secret/metadata/${uniqueKey('empty')}/`);
-    assert.equal(empty.status, 404);
-    assert.deepEqual(empty.json, { errors: [] });
-    assert.equal((await vault.list(`secret/subkeys/${root}/foo`)).status, 405);
-    assert.deepEqual((await vault.get(`secret/metadata/${root}?list=maybe`)).json, { errors: [] });
-  });
+  };
+  const metadataFor = async (key: string): Promise<Record<string, unknown>> => assertEnvelope(await vault.get(`secret/metadata/${key}`));
 
-  it('fact 24: invalid custom metadata is refused with every problem, and nothing is stored', async () => {
-    const key = uniqueKey('custom');
-    const refused = await vault.post(`secret/metadata/${key}`, { custom_metadata: { '': 'abc123', empty_value: '', ['a'.repeat(129)]: 'x' } });
-    assert.equal(refused.status, 400);
-    const message = refused.json?.errors?.[0] ?? '';
-    assert.match(message, /^3 errors occurred:/);
-    assert.ok(message.includes('length of key "" is 0'));
-    assert.ok(message.includes('length of value for key "empty_value" is 0'));
-    assert.equal((await vault.get(`secret/metadata/${key}`)).status, 404);
-    const tooMany = Object.fromEntries(Array.from({ length: 65 }, (_, index) => [`key${index}`, 'v']));
-    const many = await vault.post(`secret/metadata/${key}`, { custom_metadata: tooMany });
-    assert.ok(many.json?.errors?.[0]?.includes('payload must contain at most 64 keys, provided 65'));
-    assert.equal((await vault.post(`secret/metadata/${key}`, { custom_metadata: {} })).status, 204);
-    assert.equal(dataOf(await vault.get(`secret/metadata/${key}`)).custom_metadata, null);
-    assert.match((await vault.post(`secret/metadata/${key}`, { custom_metadata: { nested: { a: 1 } } })).json?.errors?.[0] ?? '', /unconvertible type/);
-    assert.equal((await vault.post(`secret/metadata/${uniqueKey('noop')}`, {})).status, 204);
-  });
-
-  it('fact 25: metadata writes merge fields, replace custom metadata; PATCH merges it and null resets', async () => {
-    const key = uniqueKey('merge');
-    await vault.post(`secret/metadata/${key}`, { max_versions: 5, cas_required: true });
-    await vault.post(`secret/metadata/${key}`, { cas_required: false, custom_metadata: { foo: 'abc', bar: '123' } });
-    let metadata = dataOf(await vault.get(`secret/metadata/${key}`));
-    assert.equal(metadata.max_versions, 5);
-    assert.equal(metadata.cas_required, false);
-    assert.deepEqual(metadata.custom_metadata, { bar: '123', foo: 'abc' });
-    await vault.post(`secret/metadata/${key}`, { custom_metadata: { baz: 'abc123' } });
-    assert.deepEqual(dataOf(await vault.get(`secret/metadata/${key}`)).custom_metadata, { baz: 'abc123' });
-    await vault.post(`secret/metadata/${key}`, { custom_metadata: { foo: 'abc', bar: 'def' } });
-    assert.equal((await vault.patch(`secret/metadata/${key}`, { custom_metadata: { foo: null, baz: 'ghi' } })).status, 204);
-    assert.equal((await vault.patch(`secret/metadata/${key}`, { max_versions: null })).status, 204);
-    metadata = dataOf(await vault.get(`secret/metadata/${key}`));
-    assert.deepEqual(metadata.custom_metadata, { bar: 'def', baz: 'ghi' });
+  it('fact 16: one write with the default config gives Vault\'s metadata, key-level values unset', async () => {
+    const key = uniqueKey('foo');
+    const written = await write(key, { bar: 'baz' });
+    const metadata = await metadataFor(key);
+    assert.deepEqual(Object.keys(metadata).filter((name) => KEY_METADATA_KEYS.includes(name)).sort(), KEY_METADATA_KEYS);
+    assert.equal(metadata.current_version, 1);
+    assert.equal(metadata.oldest_version, 0);
     assert.equal(metadata.max_versions, 0);
-    const absent = await vault.patch(`secret/metadata/${uniqueKey('absent')}`, { max_versions: 1 });
-    assert.equal(absent.status, 404);
-    assert.equal(absent.text, '');
-    assert.equal((await vault.patch(`secret/metadata/${key}`, { max_versions: 1 }, 'application/json')).status, 415);
-    assert.deepEqual((await vault.post('secret/metadata/', { max_versions: 1 })).json, { errors: ['missing path'] });
-    const negative = await vault.post(`secret/metadata/${key}`, { delete_version_after: '-1h' });
-    assert.equal(negative.status, 400);
-    assert.match(negative.json?.errors?.[0] ?? '', /cannot provide negative value '-3600'/);
+    assert.equal(metadata.cas_required, false);
+    assert.equal(metadata.delete_version_after, '0s');
+    assert.equal(metadata.custom_metadata, null);
+    assert.match(String(metadata.created_time), RFC3339_UTC);
+    assert.equal(metadata.updated_time, written.created_time);
+    assert.deepEqual(metadata.versions, { '1': { created_time: written.created_time, deletion_time: '', destroyed: false } });
   });
 
-  it('fact 28: invalid paths on the mount answer 404 with Vault\'s warnings', async () => {
-    const invalid = await vault.get(`secret/${uniqueKey('foo')}`);
-    assert.equal(invalid.status, 404);
-    assert.match(invalid.json?.warnings?.[0] ?? '', /^Invalid path for a versioned K\/V secrets engine/);
-    assert.equal(invalid.json?.data, null);
-    const trailing = await vault.put(`secret/data/${uniqueKey('foo')}/`, { data: { a: 1 } });
-    assert.equal(trailing.status, 404);
-    assert.match(trailing.json?.warnings?.[0] ?? '', /vault kv put/);
-    const root = await vault.get('secret/data');
-    assert.equal(root.status, 404);
-    assert.deepEqual(root.json?.warnings, ['Non-listing operations on the root of a K/V v2 mount are not supported.']);
-    const noMount = await vault.get('nomount/data/x/y');
-    assert.equal(noMount.status, 404);
-    assert.deepEqual(noMount.json, { errors: ['no handler for route "nomount/data/x/y". route entry not found.'] });
+  it('keeps 10 versions by default: oldest_version turns 1 at the 10th write and 2 at the 11th', async () => {
+    const key = uniqueKey('default-max');
+    await writeVersions(key, 9);
+    assert.equal((await metadataFor(key)).oldest_version, 0);
+    await writeVersions(key, 1);
+    const tenth = await metadataFor(key);
+    assert.equal(tenth.oldest_version, 1);
+    assert.equal(Object.keys(tenth.versions as Versions).length, 10);
+    await write(key, { index: 11 });
+    const eleventh = await metadataFor(key);
+    assert.equal(eleventh.current_version, 11);
+    assert.equal(eleventh.oldest_version, 2);
+    assert.deepEqual(Object.keys(eleventh.versions as Versions).map(Number).sort((a, b) => a - b), [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    assertVaultError(await vault.get(`secret/data/${key}?version=1`), 404, []);
+    assert.deepEqual(dataOf(await vault.get(`secret/data/${key}?version=2`)).data, { index: 2 });
   });
 
-  it('answers sys/health without a token, and sys/mounts and the preflight with one', async () => {
-    const health = await vault.call('GET', 'sys/health', { token: null });
-    assert.equal(health.status, 200);
-    assert.equal(health.json?.initialized, true);
-    assert.equal(health.json?.sealed, false);
-    assert.equal(typeof health.json?.version, 'string');
-    const mounts = await vault.get('sys/mounts');
-    assert.equal(mounts.status, 200);
-    const secretMount = (mounts.json?.['secret/'] ?? {}) as { type?: string; options?: { version?: unknown } };
-    assert.equal(secretMount.type, 'kv');
-    assert.equal(secretMount.options?.version, '2');
-    assert.deepEqual((dataOf(mounts)['secret/'] as { options?: unknown }).options, { version: '2' });
-    const preflight = await vault.get('sys/internal/ui/mounts/secret/foo');
-    assert.equal(preflight.status, 200);
-    assert.equal((dataOf(preflight).options as { version?: unknown }).version, '2');
-    assert.equal(dataOf(preflight).path, 'secret/');
-    assert.equal((await vault.get('sys/internal/ui/mounts/other/foo')).status, 403);
+  it('fact 17: lowering max_versions prunes nothing until the next write, which keeps only the newest', async () => {
+    const key = uniqueKey('foo');
+    await writeVersions(key, 10);
+    assertNoContent(await vault.post(`secret/metadata/${key}`, { max_versions: 2 }));
+    assert.equal(Object.keys((await metadataFor(key)).versions as Versions).length, 10, 'no pruning before a write');
+    assert.equal((await write(key, { index: 11 })).version, 11);
+    const metadata = await metadataFor(key);
+    assert.deepEqual(Object.keys(metadata.versions as Versions).sort(), ['10', '11']);
+    assert.equal(metadata.oldest_version, 10);
+    assert.equal(metadata.current_version, 11);
+    assert.equal(metadata.max_versions, 2);
+    assertVaultError(await vault.get(`secret/data/${key}?version=9`), 404, []);
+    assertVaultError(await vault.get(`secret/data/${key}?version=1`), 404, []);
+    assert.deepEqual(dataOf(await vault.get(`secret/data/${key}?version=10`)).data, { index: 10 });
   });
 
-  it('looks up its own token for External Secrets Operator, and refuses bad tokens with 403', async () => {
-    const self = await vault.get('auth/token/lookup-self');
-    assert.equal(self.status, 200);
-    assert.equal(self.json?.mount_type, 'token');
-    const data = dataOf(self);
-    assert.equal(data.type, 'service');
-    assert.equal(data.ttl, 0);
-    assert.ok('expire_time' in data);
-    assert.ok(!self.text.includes(server.secretKey), 'the token is never echoed');
-    for (const token of [null, 'not-a-token', '00000000-0000-4000-8000-000000000000']) {
-      const refused = await vault.call('GET', `secret/data/${uniqueKey('x')}`, { token });
-      assert.equal(refused.status, 403);
-      assert.match(refused.json?.errors?.[0] ?? '', /permission denied/);
+  it('fact 18: max_versions 1 keeps only the newest version, numbered on from the pruned ones', async () => {
+    const key = uniqueKey('foo');
+    assertNoContent(await vault.post(`secret/metadata/${key}`, { max_versions: 3, cas_required: true }));
+    for (const cas of [0, 1, 2]) {
+      assert.equal(assertEnvelope(await vault.post(`secret/data/${key}`, { data: { cas }, options: { cas } })).version, cas + 1);
     }
-    const bearer = await fetch(`${server.url}/v1/auth/token/lookup-self`, { headers: { authorization: `Bearer ${server.secretKey}` } });
-    assert.equal(bearer.status, 200);
+    assertNoContent(await vault.post(`secret/metadata/${key}`, { max_versions: 1, cas_required: false }));
+    assert.equal((await write(key, { last: true })).version, 4);
+    const metadata = await metadataFor(key);
+    assert.equal(metadata.current_version, 4);
+    assert.equal(metadata.oldest_version, 4);
+    assert.deepEqual(Object.keys(metadata.versions as Versions), ['4']);
+    for (const version of [1, 2, 3]) {
+      assertVaultError(await vault.get(`secret/data/${key}?version=${version}`), 404, []);
+    }
+  });
+
+  it('metadata without data: created with version 0 and no versions; {} creates nothing', async () => {
+    const empty = uniqueKey('noop');
+    assertNoContent(await vault.post(`secret/metadata/${empty}`, {}));
+    assertVaultError(await vault.get(`secret/metadata/${empty}`), 404, []);
+
+    const key = uniqueKey('meta-only');
+    assertNoContent(await vault.post(`secret/metadata/${key}`, { max_versions: 4 }));
+    const metadata = await metadataFor(key);
+    assert.equal(metadata.current_version, 0);
+    assert.equal(metadata.oldest_version, 0);
+    assert.deepEqual(metadata.versions, {});
+    assert.equal(metadata.max_versions, 4);
+    assert.match(String(metadata.created_time), RFC3339_UTC);
+    assert.equal(metadata.updated_time, metadata.created_time);
+    assertVaultError(await vault.get(`secret/data/${key}`), 404, []);
+    assert.equal((await write(key, { a: 1 })).version, 1, 'cas 0 territory: the first write is version 1');
+  });
+
+  it('metadata writes do not move updated_time; data writes do', async () => {
+    const key = uniqueKey('updated');
+    const first = await write(key, { a: 1 });
+    await sleep(20);
+    assertNoContent(await vault.post(`secret/metadata/${key}`, { max_versions: 7, custom_metadata: { team: 'a' } }));
+    assert.equal((await metadataFor(key)).updated_time, first.created_time);
+    await sleep(20);
+    const second = await write(key, { a: 2 });
+    const metadata = await metadataFor(key);
+    assert.equal(metadata.updated_time, second.created_time);
+    assert.notEqual(metadata.updated_time, metadata.created_time);
+    assert.deepEqual(metadata.custom_metadata, { team: 'a' });
+    assert.deepEqual(metadataOf(await vault.get(`secret/data/${key}`)).custom_metadata, { team: 'a' }, 'reads echo the custom metadata');
+  });
+
+  it('reads and writes delete_version_after as Go durations', async () => {
+    const cases: [unknown, string][] = [['1h30m', '1h30m0s'], ['2d', '48h0m0s'], [90, '1m30s'], ['45', '45s'], ['1.5h', '1h30m0s'], ['0s', '0s'], ['', '0s']];
+    const key = uniqueKey('durations');
+    for (const [input, shown] of cases) {
+      assertNoContent(await vault.post(`secret/metadata/${key}`, { delete_version_after: input }));
+      assert.equal((await metadataFor(key)).delete_version_after, shown, String(input));
+    }
+  });
+
+  it('schedules deletion with a key-level delete_version_after, and the version reads as deleted once due', async () => {
+    const key = uniqueKey('expiring');
+    assertNoContent(await vault.post(`secret/metadata/${key}`, { delete_version_after: '1s' }));
+    const written = await write(key, { short: 'lived' });
+    const scheduled = String(written.deletion_time);
+    assert.match(scheduled, RFC3339_UTC);
+    assert.equal(Date.parse(scheduled) - Date.parse(String(written.created_time)), 1000);
+    assert.equal((await metadataFor(key)).delete_version_after, '1s');
+
+    let read = await vault.get(`secret/data/${key}`);
+    for (let attempt = 0; attempt < 100 && read.status === 200; attempt += 1) {
+      await sleep(100);
+      read = await vault.get(`secret/data/${key}`);
+    }
+    assert.equal(read.status, 404, 'the version never became deleted');
+    assert.equal(read.json?.errors, undefined);
+    assert.equal(dataOf(read).data, null);
+    assert.equal(metadataOf(read).version, 1);
+    assert.equal(metadataOf(read).deletion_time, scheduled);
+    assert.equal(metadataOf(read).destroyed, false);
+    assert.equal(((await metadataFor(key)).versions as Versions)['1']?.deletion_time, scheduled);
+
+    assertNoContent(await vault.post(`secret/undelete/${key}`, { versions: [1] }));
+    const undeleted = await vault.get(`secret/data/${key}`);
+    assert.deepEqual(assertEnvelope(undeleted).data, { short: 'lived' });
+    assert.ok(Date.parse(String(metadataOf(undeleted).deletion_time)) > Date.parse(scheduled), 'undelete re-arms the timer');
   });
 });

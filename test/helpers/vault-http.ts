@@ -136,6 +136,7 @@ export const assertEnvelope = (answer: VaultAnswer, mountType = 'kv'): Record<st
 export const assertNoContent = (answer: VaultAnswer): void => {
   assert.equal(answer.status, 204, describeAnswer(answer));
   assert.equal(answer.text, '', describeAnswer(answer));
+  assert.equal(answer.contentType, 'application/json', describeAnswer(answer));
 };
 
 /**
