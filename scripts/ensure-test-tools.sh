@@ -1,24 +1,43 @@
 #!/usr/bin/env bash
-# Makes sure the Debian packages the client tests drive are installed: hvac for
-# /usr/bin/python3 (the python3 on PATH may be another interpreter without it).
-# Installs what is missing, and fails loudly rather than let a client test skip.
-set -euo pipefail
+# Makes sure the non-npm tools the client tests drive are installed: Debian's
+# python3-hvac for /usr/bin/python3 (the python3 on PATH may be another interpreter
+# without it). Installs what is missing and fails loudly, so that a client test
+# never silently lacks its client. Fast and silent when everything is there.
+set -uo pipefail
 
-have_hvac() { /usr/bin/python3 -c 'import hvac' >/dev/null 2>&1; }
+PACKAGE=python3-hvac
+PYTHON=/usr/bin/python3
 
-if have_hvac; then exit 0; fi
-echo "python3-hvac is missing for /usr/bin/python3; installing it" >&2
+have_hvac() { "$PYTHON" -c 'import hvac' >/dev/null 2>&1; }
 
-sudo_if_needed=""
-if [ "$(id -u)" -ne 0 ]; then sudo_if_needed="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-
-if ! $sudo_if_needed apt-get install -y -qq python3-hvac >/dev/null 2>&1; then
-  $sudo_if_needed apt-get update -qq >/dev/null
-  $sudo_if_needed apt-get install -y -qq python3-hvac >/dev/null
-fi
-
-if ! have_hvac; then
-  echo "python3-hvac could not be installed; the hvac client tests cannot run" >&2
+fail() {
+  echo "ensure-test-tools: $*" >&2
+  echo "ensure-test-tools: the hvac client tests (test/e2e/vault-clients-hvac.test.ts) need $PACKAGE for $PYTHON" >&2
   exit 1
+}
+
+if have_hvac; then
+  exit 0
 fi
+
+[ -x "$PYTHON" ] || fail "$PYTHON does not exist; install Debian's python3 first"
+command -v apt-get >/dev/null 2>&1 || fail "apt-get is not available, install $PACKAGE by hand"
+
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || fail "not root and sudo is missing; run: apt-get install $PACKAGE as root"
+  as_root=(sudo)
+fi
+
+echo "ensure-test-tools: installing $PACKAGE for $PYTHON" >&2
+export DEBIAN_FRONTEND=noninteractive
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# A package index that was never fetched (or is stale) does not know the package yet.
+if ! apt-cache policy "$PACKAGE" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+  "${as_root[@]}" apt-get update -qq >"$log" 2>&1 || { cat "$log" >&2; fail "apt-get update failed"; }
+fi
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "$PACKAGE" >"$log" 2>&1 || { cat "$log" >&2; fail "apt-get install $PACKAGE failed"; }
+
+have_hvac || fail "$PACKAGE is installed but '$PYTHON -c \"import hvac\"' still fails"
