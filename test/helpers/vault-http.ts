@@ -159,3 +159,22 @@ export const assertVaultError = (answer: VaultAnswer, status: number, errors?: s
 export const UNSUPPORTED_OPERATION = '1 error occurred:\n\t* unsupported operation\n\n';
 export const CAS_MISMATCH = 'check-and-set parameter did not match the current version';
 export const CAS_REQUIRED = 'check-and-set parameter required for this call';
+
+/** What node-vault rejects with: `errors[0]` as the message, or `Status <code>`, and the response. */
+export interface ClientRejection {
+  message: string;
+  response?: {
+    statusCode?: number;
+    body?: { errors?: string[]; data?: { data?: unknown; metadata?: { deletion_time?: string; destroyed?: boolean; version?: number } } };
+  };
+}
+
+/** The error a client call rejects with; fails the test if it resolves. */
+export const rejectionOf = async (promise: Promise<unknown>): Promise<ClientRejection> => {
+  try {
+    await promise;
+  } catch (error) {
+    return error as ClientRejection;
+  }
+  assert.fail('expected the call to be rejected');
+};
