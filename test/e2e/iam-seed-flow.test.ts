@@ -31,6 +31,7 @@ describe('IAM: the scaleway-manage-secrets flow with the Scaleway SDKs', () => {
   let appSecrets: Secretv1beta1.API;
   let appKey: { accessKey: string; secretKey: string };
   let secretId: string;
+  let policyId = '';
 
   const clientFor = (accessKey: string, secretKey: string) =>
     createClient({ accessKey, secretKey, apiURL: server.url, defaultProjectId: server.projectId, defaultOrganizationId: server.organizationId, defaultRegion: 'fr-par' });
@@ -42,14 +43,17 @@ describe('IAM: the scaleway-manage-secrets flow with the Scaleway SDKs', () => {
 
     const sets = (await adminIam.listPermissionSets({ organizationId: server.organizationId })).permissionSets.map((set) => set.name);
     assert.ok(sets.includes('SecretManagerReadOnly') && sets.includes('SecretManagerSecretAccess'));
-    const application = await adminIam.createApplication({ name: 'scaleway-secrets-manager', description: 'backup tool', organizationId: server.organizationId });
-    const policy = await adminIam.createPolicy({
+    // The seed's order: the policy first, then the application, then the attachment.
+    const created = await adminIam.createPolicy({
       name: 'scaleway-manage-secrets',
       description: 'read secrets and their data',
       organizationId: server.organizationId,
-      applicationId: application.id,
+      noPrincipal: true,
       rules: [{ permissionSetNames: ['SecretManagerReadOnly', 'SecretManagerSecretAccess'], projectIds: [server.projectId], condition: '' }],
     });
+    const application = await adminIam.createApplication({ name: 'scaleway-secrets-manager', description: 'backup tool', organizationId: server.organizationId });
+    const policy = await adminIam.updatePolicy({ policyId: created.id, applicationId: application.id });
+    policyId = policy.id;
     assert.equal(policy.applicationId, application.id);
     assert.equal(policy.nbRules, 1);
     const key = await adminIam.createAPIKey({ applicationId: application.id, defaultProjectId: server.projectId, description: 'backup tool' });
@@ -115,6 +119,20 @@ describe('IAM: the scaleway-manage-secrets flow with the Scaleway SDKs', () => {
     const write = await fetch(`${server.url}/v1/secret/data/${name}`, { method: 'POST', headers: { 'x-vault-token': appKey.secretKey }, body: JSON.stringify({ data: { a: 1 } }) });
     assert.equal(write.status, 403);
     assert.deepEqual(await write.json(), { errors: ['1 error occurred:\n\t* permission denied\n\n'] });
+  });
+
+  it('applies a rule change within the documented bound of 5 seconds', async () => {
+    await adminIam.setRules({ policyId, rules: [{ permissionSetNames: ['SecretManagerReadOnly'], projectIds: [server.projectId], condition: '' }] });
+    const changedAt = Date.now();
+    let refused = false;
+    while (!refused && Date.now() - changedAt < 8000) {
+      refused = (await rejection(appSecrets.accessSecretVersion({ secretId, revision: 'latest' }).then(() => Promise.reject(new Error('still allowed'))))) instanceof Errors.PermissionsDeniedError;
+      if (!refused) {
+        await sleep(250);
+      }
+    }
+    assert.ok(refused && Date.now() - changedAt <= 6500, `data access still allowed ${Date.now() - changedAt} ms after the rule change`);
+    assert.equal((await appSecrets.getSecret({ secretId })).id, secretId, 'metadata stays readable');
   });
 
   it('stops a deleted key within the documented bound of 5 seconds', async () => {

@@ -193,6 +193,33 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
       allow(actor, 'iam:read');
       return store.listPolicies(actor.organizationId);
     },
+    /** Changes what is given: name, description, tags, the principal (null detaches), or the whole rule list. */
+    async updatePolicy(
+      actor: Actor,
+      id: string,
+      changes: { name?: string; description?: string; tags?: string[]; applicationId?: string | null; rules?: RuleInput[] },
+    ): Promise<Policy> {
+      allow(actor, 'iam:write');
+      const policy = isUuid(id) ? await store.getPolicy(id) : null;
+      if (!policy || policy.organizationId !== actor.organizationId) {
+        throw notFound('policy', id);
+      }
+      if (changes.applicationId) {
+        await ownApplication(actor, changes.applicationId);
+      }
+      const updated: Policy = {
+        ...policy,
+        name: changes.name === undefined ? policy.name : validateText('name', changes.name, MAX_NAME, true),
+        description: changes.description === undefined ? policy.description : validateText('description', changes.description, MAX_DESCRIPTION, false),
+        tags: changes.tags ?? policy.tags,
+        applicationId: changes.applicationId === undefined ? policy.applicationId : changes.applicationId,
+        rules: changes.rules === undefined ? policy.rules : await validateRules(actor, changes.rules),
+        updatedAt: clock.nowMicros(),
+      };
+      await store.updatePolicy(updated);
+      return updated;
+    },
+
     async deletePolicy(actor: Actor, id: string): Promise<void> {
       allow(actor, 'iam:write');
       const policy = isUuid(id) ? await store.getPolicy(id) : null;

@@ -24,6 +24,8 @@ export interface IamStore {
   getPolicy(id: string): Promise<Policy | null>;
   listPolicies(organizationId: string): Promise<Policy[]>;
   policiesOfApplication(applicationId: string): Promise<Policy[]>;
+  /** Replaces a policy's name, description, tags, principal and rules. */
+  updatePolicy(policy: Policy): Promise<void>;
   deletePolicy(id: string): Promise<void>;
 
   insertApiKey(apiKey: ApiKeyRecord): Promise<void>;

@@ -7,7 +7,7 @@ import { handleScalewayError } from '../scaleway/errors.js';
 import type { CofferServices } from '../services.js';
 import { parseWith } from '../validation.js';
 import { presentApiKey, presentApplication, presentPermissionSet, presentPolicy, presentRule } from './presenters.js';
-import { apiKeySchema, applicationSchema, policySchema } from './schemas.js';
+import { apiKeySchema, applicationSchema, policySchema, policyUpdateSchema, setRulesSchema } from './schemas.js';
 
 const listed = <T>(reply: FastifyReply, name: string, items: T[]) => sendJson(reply, 200, { [name]: items, total_count: items.length });
 const idOf = (params: unknown): string => (params as { id?: string }).id ?? '';
@@ -61,6 +61,25 @@ export const registerIamApi = (app: FastifyInstance, services: CofferServices): 
   });
   app.get('/policies', async (request, reply) => listed(reply, 'policies', (await admin.listPolicies(actorOf(request))).map(presentPolicy)));
   app.get('/policies/:id', async (request, reply) => sendJson(reply, 200, presentPolicy(await admin.getPolicy(actorOf(request), idOf(request.params)))));
+  app.patch('/policies/:id', async (request, reply) => {
+    const body = parseWith(policyUpdateSchema, request.body ?? {});
+    const principal = body.application_id !== undefined ? { applicationId: body.application_id } : body.no_principal === true ? { applicationId: null } : {};
+    const policy = await admin.updatePolicy(actorOf(request), idOf(request.params), {
+      ...(body.name === undefined ? {} : { name: body.name }),
+      ...(body.description === undefined ? {} : { description: body.description }),
+      ...(body.tags === undefined ? {} : { tags: body.tags }),
+      ...principal,
+    });
+    return sendJson(reply, 200, presentPolicy(policy));
+  });
+  // Scaleway's SetRules: the policy's rules are replaced as a whole.
+  app.put('/rules', async (request, reply) => {
+    const body = parseWith(setRulesSchema, request.body ?? {});
+    const policy = await admin.updatePolicy(actorOf(request), body.policy_id, {
+      rules: body.rules.map((rule) => ({ permissionSetNames: rule.permission_set_names, projectIds: rule.project_ids ?? null, condition: rule.condition ?? '' })),
+    });
+    return listed(reply, 'rules', policy.rules.map((rule) => presentRule(rule, policy.organizationId)));
+  });
   app.delete('/policies/:id', async (request, reply) => {
     await admin.deletePolicy(actorOf(request), idOf(request.params));
     return sendNoContent(reply);

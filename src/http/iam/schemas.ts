@@ -33,6 +33,18 @@ export const policySchema = z.object({
   no_principal: z.boolean().optional(),
 });
 
+export const policyUpdateSchema = z.object({
+  name: z.string().max(64).optional(),
+  description: z.string().max(200).optional(),
+  tags,
+  application_id: uuid.optional(),
+  no_principal: z.boolean().optional(),
+  user_id: z.undefined({ error: 'policies for users are not supported yet; attach the policy to an application' }).optional(),
+  group_id: z.undefined({ error: 'policies for groups are not supported yet; attach the policy to an application' }).optional(),
+});
+
+export const setRulesSchema = z.object({ policy_id: uuid, rules: z.array(ruleSchema).max(50) });
+
 export const apiKeySchema = z.object({
   application_id: uuid,
   user_id: z.undefined({ error: 'API keys of users are not supported yet' }).optional(),

@@ -90,6 +90,9 @@ export const iamPrincipalCases = (storage: StorageRef): void => {
     assert.equal(await storage().iam.getApplication(app.id), null);
     assert.equal(await storage().iam.findApiKeyBySecretHash(second.secretKeyHash), null, 'the key went with its application');
     assert.equal((await storage().iam.getPolicy(attached.id))?.applicationId, null, 'the policy stays, detached');
+    const changed = { ...attached, name: 'renamed', applicationId: null, rules: [], updatedAt: 9 };
+    await storage().iam.updatePolicy(changed);
+    assert.deepEqual(await storage().iam.getPolicy(attached.id), changed);
     await storage().iam.deletePolicy(attached.id);
     assert.equal(await storage().iam.getPolicy(attached.id), null);
   });

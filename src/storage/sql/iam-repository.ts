@@ -138,6 +138,18 @@ export class SqlIamStore implements IamStore {
     return rows.map(policyFromRow);
   }
 
+  async updatePolicy(policy: Policy): Promise<void> {
+    await this.db.run('UPDATE policies SET name = ?, description = ?, tags = ?, application_id = ?, rules = ?, updated_at = ? WHERE id = ?', [
+      policy.name,
+      policy.description,
+      JSON.stringify(policy.tags),
+      policy.applicationId,
+      JSON.stringify(policy.rules),
+      policy.updatedAt,
+      policy.id,
+    ]);
+  }
+
   async deletePolicy(id: string): Promise<void> {
     await this.db.run('DELETE FROM policies WHERE id = ?', [id]);
   }
