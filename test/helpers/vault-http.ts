@@ -115,12 +115,12 @@ export const RFC3339_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/;
 
 const describeAnswer = (answer: VaultAnswer): string => `${answer.status} ${answer.contentType ?? '-'} ${answer.text.slice(0, 500)}`;
 
-/** A 200 envelope with exactly Vault's keys and `Content-Type: application/json`; returns its data. */
+/** A 200 envelope with exactly Vault's keys, in Vault's order, and `Content-Type: application/json`; returns its data. */
 export const assertEnvelope = (answer: VaultAnswer, mountType = 'kv'): Record<string, unknown> => {
   assert.equal(answer.status, 200, describeAnswer(answer));
   assert.equal(answer.contentType, 'application/json', describeAnswer(answer));
   const body = answer.json ?? {};
-  assert.deepEqual(Object.keys(body).sort(), [...ENVELOPE_KEYS].sort(), describeAnswer(answer));
+  assert.deepEqual(Object.keys(body), ENVELOPE_KEYS, `envelope keys in Vault's order: ${describeAnswer(answer)}`);
   assert.match(String(body.request_id), UUID_PATTERN);
   assert.equal(body.lease_id, '');
   assert.equal(body.renewable, false);
