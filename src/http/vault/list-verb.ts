@@ -47,6 +47,24 @@ export const parseListRequest = (raw: Buffer): ParsedList | null => {
   return { url: asListQuery(match[1]), headers };
 };
 
+/** A verb Node does not know, other than LIST, sent to a Vault path: Vault answers those 405. */
+const isUnknownVerbForVault = (raw: unknown): boolean => {
+  if (!Buffer.isBuffer(raw)) {
+    return false;
+  }
+  const requestLine = raw.subarray(0, MAX_HEADER_BYTES).toString('latin1').split('\r\n')[0] ?? '';
+  const match = /^([A-Z][A-Z_-]*) (\/(?:api\/[^/\s]+\/)?v1\/\S*) HTTP\/1\.[01]$/.exec(requestLine);
+  return match !== null && match[1] !== 'LIST';
+};
+
+const refuseUnknownVerb = (socket: Socket): void => {
+  const body = '{"errors":[]}';
+  if (socket.writable) {
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
+};
+
 const refusal = (error: Error & { code?: string }, socket: Socket): void => {
   if (error.code === 'ECONNRESET' || socket.destroyed) {
     return;
@@ -73,6 +91,10 @@ const refusal = (error: Error & { code?: string }, socket: Socket): void => {
 export function answerListVerb(this: FastifyInstance, error: ConnectionError, socket: Socket): void {
   // Typed as a serialized Buffer, but Node hands over the Buffer itself.
   const raw: unknown = error.rawPacket;
+  if (error.code === 'HPE_INVALID_METHOD' && isUnknownVerbForVault(raw)) {
+    refuseUnknownVerb(socket);
+    return;
+  }
   const parsed = error.code === 'HPE_INVALID_METHOD' && Buffer.isBuffer(raw) ? parseListRequest(raw) : null;
   if (!parsed) {
     refusal(error, socket);
