@@ -77,11 +77,32 @@ describe('IAM: path-scoped rules', () => {
     assert.deepEqual(listed.json?.data, { keys: ['prod/'] });
   });
 
+  it('limits rules to client address ranges', async () => {
+    const keyWith = async (condition: string) => {
+      const application = await admin('POST', '/iam/v1alpha1/applications', { name: 'by-address', organization_id: server.organizationId });
+      const policy = await admin('POST', '/iam/v1alpha1/policies', {
+        name: 'by-address',
+        organization_id: server.organizationId,
+        application_id: application.json?.id,
+        rules: [{ permission_set_names: ['SecretManagerReadOnly'], project_ids: [server.projectId], condition }],
+      });
+      assert.equal(policy.status, 200, JSON.stringify(policy.json));
+      return String((await admin('POST', '/iam/v1alpha1/api-keys', { application_id: application.json?.id })).json?.secret_key);
+    };
+    const local = await keyWith('request.ip in "127.0.0.0/8"');
+    const remote = await keyWith('request.ip in "10.0.0.0/8"');
+    const list = `${SCW}/secrets?project_id=${server.projectId}`;
+    assert.equal((await call('GET', list, local)).status, 200, 'this test runs from 127.0.0.1');
+    assert.equal((await call('GET', list, remote)).status, 403);
+    const rules = await admin('GET', '/iam/v1alpha1/policies');
+    assert.ok(JSON.stringify(rules.json).includes('by-address'));
+  });
+
   it('refuses conditions it cannot read', async () => {
     const refused = await admin('POST', '/iam/v1alpha1/policies', {
       name: 'bad',
       organization_id: server.organizationId,
-      rules: [{ permission_set_names: ['SecretManagerReadOnly'], project_ids: [server.projectId], condition: 'request.ip in "10.0.0.0/8"' }],
+      rules: [{ permission_set_names: ['SecretManagerReadOnly'], project_ids: [server.projectId], condition: 'request.time < "2030-01-01"' }],
     });
     assert.equal(refused.status, 400);
     assert.match(JSON.stringify(refused.json), /secret\.path matches/);

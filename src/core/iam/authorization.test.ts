@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AppError } from '../../shared/errors.js';
 import { checkAuthorization, grantsOf, pathPrefixesAllowing, projectsAllowing } from './authorization.js';
-import { parseRuleCondition } from './iam-admin-service.js';
+import { parseRuleCondition } from './rule-conditions.js';
 import type { Actor, Policy } from './iam-model.js';
 
 const ORG = 'org-1';
@@ -25,6 +25,7 @@ const actorWith = (grants: Actor['grants']): Actor => ({
   role: grants === null ? 'admin' : 'application',
   applicationId: grants === null ? null : 'app',
   grants,
+  sourceAddress: '10.1.2.3',
 });
 const denied = (error: unknown) => error instanceof AppError && error.code === 'permission_denied';
 
@@ -69,11 +70,33 @@ test('a path-limited grant covers secrets under its prefixes, and listings filte
   assert.equal(pathPrefixesAllowing(actorWith(null), 'secrets:secret:list', 'p1'), null);
 });
 
-test('rule conditions read path prefixes and refuse anything else', () => {
-  assert.equal(parseRuleCondition('', 'condition'), null);
-  assert.deepEqual(parseRuleCondition('secret.path matches "/prod/*"', 'condition'), ['/prod/']);
-  assert.deepEqual(parseRuleCondition('secret.path matches "/a/*" || secret.path  matches "/b/c/*"', 'condition'), ['/a/', '/b/c/']);
-  for (const bad of ['secret.path matches "/prod"', 'secret.path matches "prod/*"', 'request.ip in "10.0.0.0/8"', 'secret.path matches "/a/*/b/*"']) {
+test('rule conditions read path prefixes and address ranges, and refuse anything else', () => {
+  assert.deepEqual(parseRuleCondition('', 'condition'), { pathPrefixes: null, ipRanges: null });
+  assert.deepEqual(parseRuleCondition('secret.path matches "/prod/*"', 'condition'), { pathPrefixes: ['/prod/'], ipRanges: null });
+  assert.deepEqual(parseRuleCondition('secret.path matches "/a/*" || secret.path  matches "/b/c/*"', 'condition'), { pathPrefixes: ['/a/', '/b/c/'], ipRanges: null });
+  assert.deepEqual(parseRuleCondition('request.ip in "10.0.0.0/8" || request.ip in "fd00::/8" && secret.path matches "/p/*"', 'condition'), {
+    pathPrefixes: ['/p/'],
+    ipRanges: ['10.0.0.0/8', 'fd00::/8'],
+  });
+  for (const bad of [
+    'secret.path matches "/prod"',
+    'secret.path matches "prod/*"',
+    'secret.path matches "/a/*/b/*"',
+    'request.ip in "10.0.0.0/33"',
+    'request.ip in "not-an-ip/8"',
+    'secret.path matches "/a/*" || request.ip in "10.0.0.0/8"',
+    'secret.path matches "/a/*" && secret.path matches "/b/*"',
+  ]) {
     assert.throws(() => parseRuleCondition(bad, 'condition'), AppError, bad);
   }
+});
+
+test('an address-limited grant exists only for requests from its ranges', () => {
+  const grants = grantsOf([policy([{ id: 'r', permissionSetNames: ['SecretManagerReadOnly'], projectIds: null, ipRanges: ['10.0.0.0/8'] }])]);
+  const inside = { ...actorWith(grants), sourceAddress: '::ffff:10.9.8.7' };
+  const outside = { ...actorWith(grants), sourceAddress: '192.168.1.1' };
+  checkAuthorization(inside, 'secrets:secret:read', { organizationId: ORG, projectId: 'p1' });
+  assert.throws(() => checkAuthorization(outside, 'secrets:secret:read', { organizationId: ORG, projectId: 'p1' }), denied);
+  assert.deepEqual(projectsAllowing(outside, 'secrets:secret:list'), []);
+  assert.equal(projectsAllowing(inside, 'secrets:secret:list'), null);
 });

@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/errors.js';
 import type { Action, Actor, Grant, Policy, ResourceRef } from './iam-model.js';
 import { permissionSetNamed } from './permission-sets.js';
+import { addressMatcher } from './rule-conditions.js';
 
 /** A policy's rules as grants; permission sets this build does not know grant nothing. */
 export const grantsOf = (policies: readonly Policy[]): Grant[] =>
@@ -9,6 +10,7 @@ export const grantsOf = (policies: readonly Policy[]): Grant[] =>
       actions: new Set(rule.permissionSetNames.flatMap((name) => permissionSetNamed(name)?.actions ?? [])),
       projectIds: rule.projectIds,
       pathPrefixes: rule.pathPrefixes ?? null,
+      fromAddress: rule.ipRanges ? addressMatcher(rule.ipRanges) : null,
     })),
   );
 
@@ -19,6 +21,10 @@ export const grantsOf = (policies: readonly Policy[]): Grant[] =>
 const coversPath = (grant: Grant, action: Action, path: string | undefined): boolean =>
   grant.pathPrefixes === null ||
   (path === undefined ? action === 'secrets:secret:list' : grant.pathPrefixes.some((prefix) => path.startsWith(prefix)));
+
+/** Grants the request's address may use: the others do not exist for it. */
+const usableGrants = (actor: Actor): readonly Grant[] =>
+  (actor.grants ?? []).filter((grant) => grant.fromAddress === null || grant.fromAddress(actor.sourceAddress));
 
 const covers = (grant: Grant, action: Action, resource: ResourceRef): boolean =>
   grant.actions.has(action) &&
@@ -40,7 +46,7 @@ export const checkAuthorization = (actor: Actor, action: Action, resource: Resou
   if (actor.grants === null) {
     return;
   }
-  if (!actor.grants.some((grant) => covers(grant, action, resource))) {
+  if (!usableGrants(actor).some((grant) => covers(grant, action, resource))) {
     throw refuse(action, resource);
   }
 };
@@ -50,7 +56,7 @@ export const projectsAllowing = (actor: Actor, action: Action): string[] | null 
   if (actor.grants === null) {
     return null;
   }
-  const relevant = actor.grants.filter((grant) => grant.actions.has(action));
+  const relevant = usableGrants(actor).filter((grant) => grant.actions.has(action));
   if (relevant.some((grant) => grant.projectIds === null)) {
     return null;
   }
@@ -62,7 +68,7 @@ export const pathPrefixesAllowing = (actor: Actor, action: Action, projectId: st
   if (actor.grants === null) {
     return null;
   }
-  const relevant = actor.grants.filter(
+  const relevant = usableGrants(actor).filter(
     (grant) => grant.actions.has(action) && (grant.projectIds === null || projectId === null || grant.projectIds.includes(projectId)),
   );
   if (relevant.some((grant) => grant.pathPrefixes === null)) {

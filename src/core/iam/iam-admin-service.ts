@@ -7,6 +7,7 @@ import { generateAccessKey, hashSecretKey } from './iam-service.js';
 import type { Actor, ApiKeyRecord, Application, Policy, PolicyRule, Project } from './iam-model.js';
 import type { IamStore } from './iam-store.js';
 import { PERMISSION_SETS, permissionSetNamed, ROLE_BUNDLES } from './permission-sets.js';
+import { parseRuleCondition } from './rule-conditions.js';
 
 export interface RuleInput {
   permissionSetNames: string[];
@@ -15,21 +16,6 @@ export interface RuleInput {
   condition: string;
 }
 
-const PATH_CONDITION = /^secret\.path\s+matches\s+"(\/[^"*]*\/)\*"$/;
-
-/** The path prefixes a rule's condition limits it to; null when it has none. */
-export const parseRuleCondition = (condition: string, field: string): string[] | null => {
-  if (condition.trim() === '') {
-    return null;
-  }
-  return condition.split('||').map((part) => {
-    const match = PATH_CONDITION.exec(part.trim());
-    if (!match?.[1]) {
-      throw invalidField(field, 'format', 'a condition reads secret.path matches "/prefix/*", alternatives joined by ||');
-    }
-    return match[1];
-  });
-};
 
 export interface PolicyInput {
   name: string;
@@ -88,8 +74,8 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
           throw invalidField(`rules.${index}.project_ids`, 'constraint', `project ${projectId.slice(0, 64)} is not in this organization`);
         }
       }
-      const pathPrefixes = parseRuleCondition(rule.condition, `rules.${index}.condition`);
-      return { id: newId(), permissionSetNames: [...new Set(rule.permissionSetNames)], projectIds: rule.projectIds, pathPrefixes };
+      const limits = parseRuleCondition(rule.condition, `rules.${index}.condition`);
+      return { id: newId(), permissionSetNames: [...new Set(rule.permissionSetNames)], projectIds: rule.projectIds, ...limits };
     });
   };
 

@@ -40,6 +40,8 @@ export interface Actor {
   applicationId: string | null;
   /** What the caller's policies grant; null for admin keys, which hold everything. */
   grants: readonly Grant[] | null;
+  /** The client address of this request, for address-limited rules; null when unknown. */
+  sourceAddress: string | null;
 }
 
 /** One rule of a policy, resolved to actions: where it applies and what it allows. */
@@ -49,6 +51,8 @@ export interface Grant {
   projectIds: readonly string[] | null;
   /** Secret paths the grant is limited to (`/prod/` covers `/prod/db`); null: any. */
   pathPrefixes: readonly string[] | null;
+  /** Whether a client address may use the grant; null: any address. */
+  fromAddress: ((address: string | null) => boolean) | null;
 }
 
 export interface Application {
@@ -68,6 +72,8 @@ export interface PolicyRule {
   projectIds: string[] | null;
   /** From the rule's condition: the secret path prefixes it is limited to; null: any. */
   pathPrefixes?: string[] | null;
+  /** From the rule's condition: the client address ranges (CIDR) it is limited to; null: any. */
+  ipRanges?: string[] | null;
 }
 
 export interface Policy {

@@ -71,7 +71,7 @@ export const createIamService = ({ store, clock, throttle: throttleSettings }: I
     return entry;
   };
 
-  const identify = async (secretKey: string | undefined): Promise<Actor> => {
+  const identify = async (secretKey: string | undefined, sourceAddress: string | null): Promise<Actor> => {
     if (!secretKey) {
       throw denied('invalid_argument', 'no API secret key was given');
     }
@@ -97,6 +97,7 @@ export const createIamService = ({ store, clock, throttle: throttleSettings }: I
       role: record.role,
       applicationId: record.applicationId,
       grants: found === null ? [] : found.grants,
+      sourceAddress,
     };
   };
 
@@ -148,7 +149,7 @@ export const createIamService = ({ store, clock, throttle: throttleSettings }: I
     async authenticate(secretKey: string | undefined, source = 'unknown'): Promise<Actor> {
       throttle.check(source);
       try {
-        return await identify(secretKey);
+        return await identify(secretKey, source === 'unknown' ? null : source);
       } catch (error) {
         if (error instanceof AppError && error.code === 'unauthenticated') {
           throttle.recordFailure(source);

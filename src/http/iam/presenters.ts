@@ -1,6 +1,6 @@
 import type { ApiKeyRecord, Application, PermissionSet, Policy, PolicyRule } from '../../core/iam/index.js';
 import { formatMicros } from '../../shared/clock.js';
-import { permissionSetNamed } from '../../core/iam/index.js';
+import { conditionText, permissionSetNamed } from '../../core/iam/index.js';
 
 const time = (micros: number | null): string | null => (micros === null ? null : formatMicros(micros));
 
@@ -39,7 +39,7 @@ export const presentRule = (rule: PolicyRule, organizationId: string) => ({
   id: rule.id,
   permission_set_names: rule.permissionSetNames,
   permission_sets_scope_type: permissionSetNamed(rule.permissionSetNames[0] ?? '')?.scopeType ?? 'projects',
-  condition: (rule.pathPrefixes ?? []).map((prefix) => `secret.path matches "${prefix}*"`).join(' || '),
+  condition: conditionText(rule),
   ...(rule.projectIds === null ? { organization_id: organizationId } : { project_ids: rule.projectIds }),
 });
 
