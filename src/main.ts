@@ -44,7 +44,12 @@ export const startServer = async (config: Config, announce: Announce = console.l
   );
   const clock = systemClock;
   const regions = config.regions;
-  const iam = createIamService({ store: storage.iam, clock, throttle: { maxFailures: config.authFailuresPerMinute, windowSeconds: 60 } });
+  const iam = createIamService({
+    store: storage.iam,
+    clock,
+    throttle: { maxFailures: config.authFailuresPerMinute, windowSeconds: 60 },
+    keyRequestsPerSecond: config.keyRequestsPerSecond,
+  });
   const iamAdmin = createIamAdminService({ store: storage.iam, clock });
   const keys = createKeyService({ store: storage.keys, rootKey, clock });
   try {

@@ -13,6 +13,7 @@ export const defaults = {
   logLevel: 'info',
   vaultMounts: '',
   authFailuresPerMinute: 20,
+  keyRequestsPerSecond: 0,
 } as const;
 
 /**
@@ -70,6 +71,7 @@ const configSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     vaultMounts: vaultMountsSchema,
     authFailuresPerMinute: z.coerce.number().int().min(1).describe('failed authentications per client address and minute before 429'),
+    keyRequestsPerSecond: z.coerce.number().min(0).describe('requests a second per API key; 0 is no limit'),
   })
   .refine((config) => config.storage !== 'postgres' || Boolean(config.postgresUrl), {
     message: 'storage=postgres needs --postgres-url or COFFER_POSTGRES_URL',
@@ -107,6 +109,7 @@ const ENV_NAMES = {
   logLevel: 'COFFER_LOG_LEVEL',
   vaultMounts: 'COFFER_VAULT_MOUNTS',
   authFailuresPerMinute: 'COFFER_AUTH_FAILURES_PER_MINUTE',
+  keyRequestsPerSecond: 'COFFER_KEY_REQUESTS_PER_SECOND',
 } as const;
 
 export class ConfigError extends Error {}

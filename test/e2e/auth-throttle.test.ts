@@ -36,3 +36,30 @@ describe('throttling of failed authentications', () => {
     assert.ok(vault.headers.get('retry-after'));
   });
 });
+
+describe('per-key request rate limits', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ env: { COFFER_KEY_REQUESTS_PER_SECOND: '5' } });
+  });
+  after(async () => server.stop());
+
+  it('refuses a key over its budget with 429 and Retry-After, and lets it go on later', async () => {
+    const list = `${server.url}/secret-manager/v1beta1/regions/fr-par/secrets`;
+    // Sent at once, so that the budget cannot refill in between on a slow machine.
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, async () => {
+        const response = await fetch(list, { headers: { 'x-auth-token': server.secretKey } });
+        await response.arrayBuffer();
+        return { status: response.status, retryAfter: response.headers.get('retry-after') };
+      }),
+    );
+    const allowed = answers.filter((answer) => answer.status === 200).length;
+    const refused = answers.filter((answer) => answer.status === 429);
+    assert.ok(allowed >= 10 && allowed < 30, `a burst of 10 is allowed, not 30: ${allowed}`);
+    assert.equal(allowed + refused.length, 30);
+    assert.ok(refused.every((answer) => Number(answer.retryAfter) >= 1));
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assert.equal((await fetch(list, { headers: { 'x-auth-token': server.secretKey } })).status, 200);
+  });
+});

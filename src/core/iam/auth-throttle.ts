@@ -55,3 +55,38 @@ export const createAuthThrottle = (clock: Clock, settings: ThrottleSettings = DE
 };
 
 export type AuthThrottle = ReturnType<typeof createAuthThrottle>;
+
+/**
+ * A request budget per API key: `perSecond` requests a second on average, in bursts of
+ * up to twice that. 0 turns it off. Per process, like the failure throttle.
+ */
+export const createKeyRateLimit = (clock: Clock, perSecond: number) => {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const capacity = perSecond * 2;
+  return {
+    take(accessKey: string): void {
+      if (perSecond <= 0) {
+        return;
+      }
+      const now = clock.nowMicros();
+      const bucket = buckets.get(accessKey) ?? { tokens: capacity, at: now };
+      bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / MICROS_PER_SECOND) * perSecond);
+      bucket.at = now;
+      if (bucket.tokens < 1) {
+        buckets.set(accessKey, bucket);
+        throw new AppError('rate_limited', `this API key is limited to ${perSecond} requests a second`, {
+          retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond)),
+          limit: { quota: perSecond, windowSeconds: 1 },
+        });
+      }
+      bucket.tokens -= 1;
+      if (!buckets.has(accessKey) && buckets.size >= MAX_TRACKED_SOURCES) {
+        const oldest = buckets.keys().next().value;
+        if (oldest !== undefined) {
+          buckets.delete(oldest);
+        }
+      }
+      buckets.set(accessKey, bucket);
+    },
+  };
+};

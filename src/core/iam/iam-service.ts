@@ -2,7 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import { isAccessKey, isUuid, newId } from '../../shared/ids.js';
-import { createAuthThrottle, type ThrottleSettings } from './auth-throttle.js';
+import { createAuthThrottle, createKeyRateLimit, type ThrottleSettings } from './auth-throttle.js';
 import { checkAuthorization, grantsOf, pathPrefixesAllowing, projectsAllowing } from './authorization.js';
 import type { Actor, ApiKeyRecord, Grant, Project } from './iam-model.js';
 import type { IamStore } from './iam-store.js';
@@ -11,6 +11,8 @@ export interface IamServiceDeps {
   store: IamStore;
   clock: Clock;
   throttle?: ThrottleSettings;
+  /** Requests a second each API key may make; 0 or absent: no limit. */
+  keyRequestsPerSecond?: number;
 }
 
 export interface BootstrapRequest {
@@ -49,8 +51,9 @@ const denied = (reason: 'invalid_argument' | 'not_found' | 'expired', message: s
   new AppError('unauthenticated', message, { authReason: reason });
 
 /** Authentication of API keys and the one `authorize(actor, action, resource)` seam. */
-export const createIamService = ({ store, clock, throttle: throttleSettings }: IamServiceDeps) => {
+export const createIamService = ({ store, clock, throttle: throttleSettings, keyRequestsPerSecond = 0 }: IamServiceDeps) => {
   const throttle = createAuthThrottle(clock, throttleSettings);
+  const keyRateLimit = createKeyRateLimit(clock, keyRequestsPerSecond);
   const cache = new Map<string, { record: ApiKeyRecord; grants: Grant[] | null; until: number }>();
 
   const lookup = async (hash: Buffer): Promise<{ record: ApiKeyRecord; grants: Grant[] | null } | null> => {
@@ -148,14 +151,17 @@ export const createIamService = ({ store, clock, throttle: throttleSettings }: I
      */
     async authenticate(secretKey: string | undefined, source = 'unknown'): Promise<Actor> {
       throttle.check(source);
+      let actor: Actor;
       try {
-        return await identify(secretKey, source === 'unknown' ? null : source);
+        actor = await identify(secretKey, source === 'unknown' ? null : source);
       } catch (error) {
         if (error instanceof AppError && error.code === 'unauthenticated') {
           throttle.recordFailure(source);
         }
         throw error;
       }
+      keyRateLimit.take(actor.accessKey);
+      return actor;
     },
 
     /** The single authorization seam every request goes through (see authorization.ts). */
