@@ -118,4 +118,5 @@ export type Action =
   | 'iam:read'
   | 'iam:write'
   | 'projects:project:read'
-  | 'projects:project:create';
+  | 'projects:project:create'
+  | 'audit:event:read';

@@ -46,6 +46,14 @@ export const PERMISSION_SETS: readonly PermissionSet[] = [
     actions: ['iam:read', 'iam:write', 'projects:project:read'],
   },
   { name: 'ProjectManager', scopeType: 'organization', description: 'Read and create projects', categories: ['Account'], actions: ['projects:project:read', 'projects:project:create'] },
+  { name: 'AuditLogReadOnly', scopeType: 'organization', description: 'Read the audit trail', categories: ['Audit Trail'], actions: ['audit:event:read'] },
+  {
+    name: 'OrganizationManager',
+    scopeType: 'organization',
+    description: 'Every action in the organization, as the bootstrap key holds',
+    categories: ['Organization'],
+    actions: [...SECRET_ALL, 'keys:kek:read', 'keys:kek:rotate', 'iam:read', 'iam:write', 'projects:project:read', 'projects:project:create', 'audit:event:read'],
+  },
 ];
 
 /**
