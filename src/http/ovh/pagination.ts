@@ -52,8 +52,7 @@ export const takePage = <T>(
   const taken = remaining.slice(0, page.size);
   const last = taken.at(-1);
   if (last !== undefined && remaining.length > taken.length) {
-    // Set on the raw response: the JSON writer hijacks the reply and sends its headers directly.
-    reply.raw.setHeader('x-pagination-cursor-next', Buffer.from(positionOf(last), 'utf8').toString('base64url'));
+    reply.header('x-pagination-cursor-next', Buffer.from(positionOf(last), 'utf8').toString('base64url'));
   }
   return taken;
 };

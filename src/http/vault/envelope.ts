@@ -30,6 +30,10 @@ export const sendData = (reply: FastifyReply, data: unknown, warnings: string[] 
 export const sendRawStatus = (reply: FastifyReply, status: number, data: unknown, warnings: string[] = []) =>
   sendJson(reply, status, envelope(reply, data, warnings, ''));
 
+/** Vault's "sys injector": sys answers carry their data both at the top level and under `data`. */
+export const sendSysData = (reply: FastifyReply, data: Record<string, unknown>) =>
+  sendJson(reply, 200, { ...data, ...envelope(reply, data, [], 'system') });
+
 export const sendErrors = (reply: FastifyReply, status: number, errors: string[]) => sendJson(reply, status, { errors });
 
 /** 204: Vault still labels the empty body as JSON. */

@@ -1,22 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../auth.js';
-import { sendJson } from '../json.js';
-import { sendData, sendErrors } from './envelope.js';
+import { sendData, sendErrors, sendSysData } from './envelope.js';
 import { mountInfo } from './mount-info.js';
-import type { MountedScope } from './mounts.js';
+import { findMount, type MountedScope } from './mounts.js';
+
 
 /** The sys and token endpoints KV clients call before or besides KV itself. */
 export const registerSysRoutes = (app: FastifyInstance, mounts: readonly MountedScope[]): void => {
-  const table = () => Object.fromEntries(mounts.map(({ mount }) => [`${mount}/`, mountInfo(mount)]));
-  const mountFor = (path: string) =>
-    [...mounts].sort((a, b) => b.mount.length - a.mount.length).find(({ mount }) => path === mount || path.startsWith(`${mount}/`));
-
   // hvac and node-vault read the mounts both at the top level and under `data`.
-  app.get('/sys/mounts', async (request, reply) => {
-    actorOf(request);
-    const mountsByPath = table();
-    return sendJson(reply, 200, { ...mountsByPath, request_id: request.id, lease_id: '', renewable: false, lease_duration: 0, data: mountsByPath, wrap_info: null, warnings: null, auth: null, mount_type: 'system' });
-  });
+  app.get('/sys/mounts', async (_request, reply) =>
+    sendSysData(reply, Object.fromEntries(mounts.map(({ mount }) => [`${mount}/`, mountInfo(mount)]))),
+  );
 
   app.get('/sys/mounts/*', async (request, reply) => {
     const path = ((request.params as { '*'?: string })['*'] ?? '').replace(/\/+$/, '');
@@ -24,14 +18,13 @@ export const registerSysRoutes = (app: FastifyInstance, mounts: readonly Mounted
     if (!found) {
       return sendErrors(reply, 400, [`No secret engine mount at ${path}/`]);
     }
-    const info = mountInfo(found.mount);
-    return sendJson(reply, 200, { ...info, request_id: request.id, lease_id: '', renewable: false, lease_duration: 0, data: info, wrap_info: null, warnings: null, auth: null, mount_type: 'system' });
+    return sendSysData(reply, mountInfo(found.mount));
   });
 
   // The `vault kv` CLI asks this first to learn that the mount is KV version "2".
   app.get('/sys/internal/ui/mounts/*', async (request, reply) => {
     const path = (request.params as { '*'?: string })['*'] ?? '';
-    const found = mountFor(path.replace(/\/+$/, ''));
+    const found = findMount(mounts, path.replace(/\/+$/, ''))?.mounted;
     if (!found) {
       return sendErrors(reply, 403, [`preflight capability check returned 403, please ensure client's policies grant access to path "${path}/"`]);
     }
