@@ -54,6 +54,22 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
     return application;
   };
 
+  const ownPolicy = async (actor: Actor, id: string): Promise<Policy> => {
+    const policy = isUuid(id) ? await store.getPolicy(id) : null;
+    if (!policy || policy.organizationId !== actor.organizationId) {
+      throw notFound('policy', id);
+    }
+    return policy;
+  };
+
+  const ownApiKey = async (actor: Actor, accessKey: string): Promise<ApiKeyRecord> => {
+    const record = await store.getApiKey(accessKey);
+    if (!record || record.organizationId !== actor.organizationId) {
+      throw notFound('api_key', accessKey);
+    }
+    return record;
+  };
+
   const validateRules = async (actor: Actor, rules: RuleInput[]): Promise<PolicyRule[]> => {
     const projects = new Set((await store.listProjects(actor.organizationId)).map((project) => project.id));
     return rules.map((rule, index) => {
@@ -169,11 +185,7 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
     },
     async getPolicy(actor: Actor, id: string): Promise<Policy> {
       allow(actor, 'iam:read');
-      const policy = isUuid(id) ? await store.getPolicy(id) : null;
-      if (!policy || policy.organizationId !== actor.organizationId) {
-        throw notFound('policy', id);
-      }
-      return policy;
+      return ownPolicy(actor, id);
     },
     listPolicies: async (actor: Actor) => {
       allow(actor, 'iam:read');
@@ -186,10 +198,7 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
       changes: { name?: string; description?: string; tags?: string[]; applicationId?: string | null; rules?: RuleInput[] },
     ): Promise<Policy> {
       allow(actor, 'iam:write');
-      const policy = isUuid(id) ? await store.getPolicy(id) : null;
-      if (!policy || policy.organizationId !== actor.organizationId) {
-        throw notFound('policy', id);
-      }
+      const policy = await ownPolicy(actor, id);
       if (changes.applicationId) {
         await ownApplication(actor, changes.applicationId);
       }
@@ -208,10 +217,7 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
 
     async deletePolicy(actor: Actor, id: string): Promise<void> {
       allow(actor, 'iam:write');
-      const policy = isUuid(id) ? await store.getPolicy(id) : null;
-      if (!policy || policy.organizationId !== actor.organizationId) {
-        throw notFound('policy', id);
-      }
+      await ownPolicy(actor, id);
       await store.deletePolicy(id);
     },
 
@@ -244,11 +250,7 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
     },
     async getApiKey(actor: Actor, accessKey: string): Promise<ApiKeyRecord> {
       allow(actor, 'iam:read');
-      const record = await store.getApiKey(accessKey);
-      if (!record || record.organizationId !== actor.organizationId) {
-        throw notFound('api_key', accessKey);
-      }
-      return record;
+      return ownApiKey(actor, accessKey);
     },
     listApiKeys: async (actor: Actor) => {
       allow(actor, 'iam:read');
@@ -256,10 +258,7 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
     },
     async deleteApiKey(actor: Actor, accessKey: string): Promise<void> {
       allow(actor, 'iam:write');
-      const record = await store.getApiKey(accessKey);
-      if (!record || record.organizationId !== actor.organizationId) {
-        throw notFound('api_key', accessKey);
-      }
+      await ownApiKey(actor, accessKey);
       await store.deleteApiKey(accessKey);
     },
   };

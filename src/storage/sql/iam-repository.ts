@@ -6,10 +6,16 @@ import {
   apiKeyValues,
   APPLICATION_COLUMNS,
   applicationFromRow,
+  applicationValues,
+  INSERT_ORGANIZATION,
+  INSERT_PROJECT,
+  POLICY_ASSIGNMENTS,
   POLICY_COLUMNS,
   policyFromRow,
+  policyValues,
   PROJECT_COLUMNS,
   projectFromRow,
+  projectValues,
   type ApiKeyRow,
   type ApplicationRow,
   type PolicyRow,
@@ -32,15 +38,8 @@ export class SqlIamStore implements IamStore {
         if (changes === 0) {
           return false;
         }
-        await tx.run('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)', [organization.id, organization.name, organization.createdAt]);
-        await tx.run(`INSERT INTO projects (${PROJECT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`, [
-          project.id,
-          project.organizationId,
-          project.name,
-          project.description,
-          project.createdAt,
-          project.updatedAt,
-        ]);
+        await tx.run(INSERT_ORGANIZATION, [organization.id, organization.name, organization.createdAt]);
+        await tx.run(INSERT_PROJECT, projectValues(project));
         await tx.run(`INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, apiKeyValues(apiKey));
         return true;
       });
@@ -65,30 +64,15 @@ export class SqlIamStore implements IamStore {
   }
 
   async insertProject(project: Project): Promise<void> {
-    await this.db.run(`INSERT INTO projects (${PROJECT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`, [
-      project.id,
-      project.organizationId,
-      project.name,
-      project.description,
-      project.createdAt,
-      project.updatedAt,
-    ]);
+    await this.db.run(INSERT_PROJECT, projectValues(project));
   }
 
   async insertOrganization(organization: Organization): Promise<void> {
-    await this.db.run('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)', [organization.id, organization.name, organization.createdAt]);
+    await this.db.run(INSERT_ORGANIZATION, [organization.id, organization.name, organization.createdAt]);
   }
 
   async insertApplication(application: Application): Promise<void> {
-    await this.db.run(`INSERT INTO applications (${APPLICATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
-      application.id,
-      application.organizationId,
-      application.name,
-      application.description,
-      JSON.stringify(application.tags),
-      application.createdAt,
-      application.updatedAt,
-    ]);
+    await this.db.run(`INSERT INTO applications (${APPLICATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`, applicationValues(application));
   }
 
   async getApplication(id: string): Promise<Application | null> {
@@ -110,17 +94,7 @@ export class SqlIamStore implements IamStore {
   }
 
   async insertPolicy(policy: Policy): Promise<void> {
-    await this.db.run(`INSERT INTO policies (${POLICY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-      policy.id,
-      policy.organizationId,
-      policy.name,
-      policy.description,
-      JSON.stringify(policy.tags),
-      policy.applicationId,
-      JSON.stringify(policy.rules),
-      policy.createdAt,
-      policy.updatedAt,
-    ]);
+    await this.db.run(`INSERT INTO policies (${POLICY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, policyValues(policy));
   }
 
   async getPolicy(id: string): Promise<Policy | null> {
@@ -139,15 +113,8 @@ export class SqlIamStore implements IamStore {
   }
 
   async updatePolicy(policy: Policy): Promise<void> {
-    await this.db.run('UPDATE policies SET name = ?, description = ?, tags = ?, application_id = ?, rules = ?, updated_at = ? WHERE id = ?', [
-      policy.name,
-      policy.description,
-      JSON.stringify(policy.tags),
-      policy.applicationId,
-      JSON.stringify(policy.rules),
-      policy.updatedAt,
-      policy.id,
-    ]);
+    // Organization and creation time do not change; writing them back as they are is harmless.
+    await this.db.run(`UPDATE policies SET ${POLICY_ASSIGNMENTS} WHERE id = ?`, [...policyValues(policy).slice(1), policy.id]);
   }
 
   async deletePolicy(id: string): Promise<void> {

@@ -24,6 +24,18 @@ export interface ApiKeyRow {
 }
 
 export const PROJECT_COLUMNS = 'id, organization_id, name, description, created_at, updated_at';
+export const INSERT_PROJECT = `INSERT INTO projects (${PROJECT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`;
+export const INSERT_ORGANIZATION = 'INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)';
+
+/** Values in `PROJECT_COLUMNS` order. */
+export const projectValues = (project: Project): SqlValue[] => [
+  project.id,
+  project.organizationId,
+  project.name,
+  project.description,
+  project.createdAt,
+  project.updatedAt,
+];
 export const API_KEY_COLUMNS = 'access_key, secret_key_hash, organization_id, default_project_id, description, role, created_at, expires_at, application_id';
 
 export const projectFromRow = (row: ProjectRow): Project => ({
@@ -77,6 +89,17 @@ export interface ApplicationRow {
 
 export const APPLICATION_COLUMNS = 'id, organization_id, name, description, tags, created_at, updated_at';
 
+/** Values in `APPLICATION_COLUMNS` order. */
+export const applicationValues = (application: Application): SqlValue[] => [
+  application.id,
+  application.organizationId,
+  application.name,
+  application.description,
+  JSON.stringify(application.tags),
+  application.createdAt,
+  application.updatedAt,
+];
+
 export const applicationFromRow = (row: ApplicationRow): Application => ({
   id: row.id,
   organizationId: row.organization_id,
@@ -93,6 +116,24 @@ export interface PolicyRow extends ApplicationRow {
 }
 
 export const POLICY_COLUMNS = 'id, organization_id, name, description, tags, application_id, rules, created_at, updated_at';
+/** Policy columns but `id`, as `column = ?` in `policyValues` order. */
+export const POLICY_ASSIGNMENTS = POLICY_COLUMNS.split(', ')
+  .slice(1)
+  .map((column) => `${column} = ?`)
+  .join(', ');
+
+/** Values in `POLICY_COLUMNS` order. */
+export const policyValues = (policy: Policy): SqlValue[] => [
+  policy.id,
+  policy.organizationId,
+  policy.name,
+  policy.description,
+  JSON.stringify(policy.tags),
+  policy.applicationId,
+  JSON.stringify(policy.rules),
+  policy.createdAt,
+  policy.updatedAt,
+];
 
 export const policyFromRow = (row: PolicyRow): Policy => ({
   ...applicationFromRow(row),
