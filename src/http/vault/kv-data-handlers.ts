@@ -42,18 +42,29 @@ const casOption = (data: RequestData): number | null => {
   }
 };
 
-export const readData = async (call: KvCall) => {
-  const version = optionalVersion(call.data);
+/**
+ * Reads a version and answers as Vault does: a bare 404 when absent, a 404 with the
+ * version's metadata when deleted or destroyed, else the data shaped under `field`.
+ */
+const answerRead = async (
+  call: KvCall,
+  version: number | null,
+  field: 'data' | 'subkeys',
+  shape: (data: KvData) => unknown,
+  knownFields: readonly string[],
+) => {
   const result = await call.services.kv.read(call.actor, call.scope, call.path, version);
   if (result.kind === 'absent') {
     return sendErrors(call.reply, 404, []);
   }
   const metadata = versionMetadata(result.version, result.customMetadata);
   if (result.kind === 'unreadable') {
-    return sendRawStatus(call.reply, 404, { data: null, metadata });
+    return sendRawStatus(call.reply, 404, { [field]: null, metadata });
   }
-  return sendData(call.reply, { data: sortKeys(result.data), metadata }, unknownFieldsWarning(call.data, DATA_FIELDS));
+  return sendData(call.reply, { [field]: sortKeys(shape(result.data)), metadata }, unknownFieldsWarning(call.data, knownFields));
 };
+
+export const readData = (call: KvCall) => answerRead(call, optionalVersion(call.data), 'data', (data) => data, DATA_FIELDS);
 
 export const writeData = async (call: KvCall) => {
   const data = secretData(call.data);
@@ -106,16 +117,9 @@ export const destroyVersions = async (call: KvCall) => {
   return sendEmpty(call.reply);
 };
 
-export const readSubkeys = async (call: KvCall) => {
+export const readSubkeys = (call: KvCall) => {
+  // Fields are checked before anything is looked up, as Vault does.
   const version = optionalVersion(call.data);
   const depth = call.data.depth === undefined ? 0 : Math.max(0, weakInt('depth', call.data.depth));
-  const result = await call.services.kv.read(call.actor, call.scope, call.path, version);
-  if (result.kind === 'absent') {
-    return sendErrors(call.reply, 404, []);
-  }
-  const metadata = versionMetadata(result.version, result.customMetadata);
-  if (result.kind === 'unreadable') {
-    return sendRawStatus(call.reply, 404, { subkeys: null, metadata });
-  }
-  return sendData(call.reply, { subkeys: sortKeys(subkeysOf(result.data, depth)), metadata }, unknownFieldsWarning(call.data, SUBKEYS_FIELDS));
+  return answerRead(call, version, 'subkeys', (data) => subkeysOf(data, depth), SUBKEYS_FIELDS);
 };
