@@ -4,7 +4,7 @@ export type { IamStore } from './iam-store.js';
 export type { Action, Actor, ApiKeyRecord, Application, Grant, Organization, Policy, PolicyRule, Project, ResourceRef } from './iam-model.js';
 export { PERMISSION_SETS, ROLE_BUNDLES, permissionSetNamed } from './permission-sets.js';
 export { fullSecretPath } from './authorization.js';
-export { conditionText, parseRuleCondition } from './rule-conditions.js';
+export { conditionText } from './rule-conditions.js';
 export type { PermissionSet } from './permission-sets.js';
 export { createIamAdminService } from './iam-admin-service.js';
 export type { IamAdminService, PolicyInput, RuleInput, ApiKeyInput } from './iam-admin-service.js';

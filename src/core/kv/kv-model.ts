@@ -4,7 +4,6 @@
  * secret's versions. Times are epoch microseconds.
  */
 import type { Actor } from '../iam/index.js';
-import type { SecretType } from '../secrets/index.js';
 
 /** Where a Vault mount or an OVHcloud domain points: a project in a region. `null` project = the caller's default. */
 export interface KvScope {
@@ -43,10 +42,8 @@ export interface KvVersionInfo {
 }
 
 export interface KvKeyMetadata {
-  secretId: string;
   /** The KV path, `a/b/c`, without leading slash. */
   key: string;
-  type: SecretType;
   currentVersion: number;
   oldestVersion: number;
   createdAt: number;

@@ -34,9 +34,7 @@ export const keyMetadata = (secret: Secret, versions: readonly SecretVersion[], 
   const newest = sorted.at(-1);
   const kv = secret.kvMetadata;
   return {
-    secretId: secret.id,
     key: keyOf(secret),
-    type: secret.type,
     currentVersion: secret.versionCount,
     oldestVersion: kv?.oldestVersion ?? 0,
     createdAt: secret.createdAt,
