@@ -196,25 +196,18 @@ export const versionValues = (version: SecretVersion): SqlValue[] => [
   version.disabledAt,
 ];
 
-/** What a version may change after it is written; its payload and checksum algorithm are fixed. */
-export const VERSION_ASSIGNMENTS =
-  'status = ?, description = ?, updated_at = ?, deleted_at = ?, deletion_requested_at = ?, status_before_deletion = ?, eph_expires_at = ?, eph_expires_once_accessed = ?, eph_action = ?, disabled_at = ?';
+/** What a version may never change once written: its key, creation time and checksum algorithm. */
+const FIXED_VERSION_COLUMNS: ReadonlySet<string> = new Set(['secret_id', 'revision', 'created_at', 'checksum_algorithm']);
+const MUTABLE_VERSION_INDEXES = VERSION_COLUMN_LIST.flatMap((column, index) => (FIXED_VERSION_COLUMNS.has(column) ? [] : [index]));
 
-/** Values for `VERSION_ASSIGNMENTS`, then the key. */
-export const versionUpdateValues = (version: SecretVersion): SqlValue[] => [
-  version.status,
-  version.description,
-  version.updatedAt,
-  version.deletedAt,
-  version.deletionRequestedAt,
-  version.statusBeforeDeletion,
-  version.ephemeral?.expiresAt ?? null,
-  onceAccessed(version),
-  version.ephemeral?.action ?? null,
-  version.disabledAt,
-  version.secretId,
-  version.revision,
-];
+/** Every other column as `column = ?`, in `versionUpdateValues` order. */
+export const VERSION_ASSIGNMENTS = MUTABLE_VERSION_INDEXES.map((index) => `${VERSION_COLUMN_LIST[index] ?? ''} = ?`).join(', ');
+
+/** Values for `VERSION_ASSIGNMENTS`, then the key; taken from `versionValues`, so one list decides the order. */
+export const versionUpdateValues = (version: SecretVersion): SqlValue[] => {
+  const all = versionValues(version);
+  return [...MUTABLE_VERSION_INDEXES.map((index) => all[index] ?? null), version.secretId, version.revision];
+};
 
 /** Null once the payload is erased. */
 export const sealedFromRow = (row: PayloadRow): SealedPayload | null =>
