@@ -9,7 +9,11 @@ export const SEGMENT_EXTRA = "!$&'()*+,;=:";
 /** In query values and selectors `&`, `=`, `+` and `#` would be ambiguous. */
 export const VALUE_EXTRA = "!$'()*,;:@/";
 /** Never allowed raw anywhere: a reference must survive shells, env files and templates. */
-export const FORBIDDEN_RAW = /[\s"<>\\^`{|}\u0000-\u001f\u007f]/;
+const FORBIDDEN_PRINTABLE = /[\s"<>\\^`{|}]/;
+export const isForbiddenRaw = (char: string): boolean => {
+  const code = char.charCodeAt(0);
+  return code < 0x20 || code === 0x7f || FORBIDDEN_PRINTABLE.test(char);
+};
 
 export type DecodeResult = { ok: true; text: string } | { ok: false; offset: number; reason: string };
 
@@ -17,7 +21,7 @@ export const percentDecode = (raw: string): DecodeResult => {
   const bytes: number[] = [];
   for (let index = 0; index < raw.length; index += 1) {
     const char = raw.charAt(index);
-    if (FORBIDDEN_RAW.test(char)) {
+    if (isForbiddenRaw(char)) {
       return { ok: false, offset: index, reason: `character ${JSON.stringify(char)} must be percent-encoded` };
     }
     if (char !== '%') {
