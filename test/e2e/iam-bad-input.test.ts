@@ -35,7 +35,8 @@ describe('IAM API: bad input', () => {
       [{ ...base, rules: [{ permission_set_names: [], organization_id: server.organizationId }] }, /at least one permission set/],
       [{ ...base, rules: [{ permission_set_names: ['SecretManagerReadOnly'] }] }, /either project_ids or organization_id/],
       [{ ...base, application_id: randomUUID() }, /not found|application/],
-      [{ ...base, user_id: randomUUID() }, /users are not supported/],
+      [{ ...base, user_id: randomUUID() }, /user/],
+      [{ ...base, user_id: randomUUID(), group_id: randomUUID() }, /only one of/],
     ];
     for (const [body, message] of cases) {
       const refused = await call('POST', '/policies', body);

@@ -12,7 +12,7 @@ const policy = (rules: Policy['rules']): Policy => ({
   name: 'p',
   description: '',
   tags: [],
-  applicationId: 'app',
+  principal: { kind: 'application', id: 'app' },
   rules,
   createdAt: 0,
   updatedAt: 0,
@@ -24,6 +24,7 @@ const actorWith = (grants: Actor['grants']): Actor => ({
   defaultProjectId: 'p1',
   role: grants === null ? 'admin' : 'application',
   applicationId: grants === null ? null : 'app',
+  userId: null,
   grants,
   sourceAddress: '10.1.2.3',
 });

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../shared/clock.js';
-import { invalidField, notFound } from '../../shared/errors.js';
-import { isUuid, newId } from '../../shared/ids.js';
-import { checkAuthorization } from './authorization.js';
+import { invalidField } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
 import { generateAccessKey, hashSecretKey } from './iam-service.js';
-import type { Actor, ApiKeyRecord, Application, Policy, PolicyRule, Project } from './iam-model.js';
+import type { Actor, ApiKeyRecord, Application, Policy, PolicyRule, Principal } from './iam-model.js';
 import type { IamStore } from './iam-store.js';
+import { createIamLookups, MAX_DESCRIPTION, MAX_NAME, validateText } from './iam-lookups.js';
+import { createGroupAdmin } from './group-admin.js';
 import { PERMISSION_SETS, permissionSetNamed, ROLE_BUNDLES } from './permission-sets.js';
+import { createProjectAdmin } from './project-admin.js';
 import { parseRuleCondition } from './rule-conditions.js';
+import { createUserAdmin } from './user-admin.js';
 
 export interface RuleInput {
   permissionSetNames: string[];
@@ -16,59 +19,34 @@ export interface RuleInput {
   condition: string;
 }
 
-
 export interface PolicyInput {
   name: string;
   description: string;
   tags: string[];
-  applicationId: string | null;
+  principal: Principal | null;
   rules: RuleInput[];
 }
 
 export interface ApiKeyInput {
-  applicationId: string;
+  /** The application or user that owns the key. */
+  owner: { kind: 'application' | 'user'; id: string };
   defaultProjectId: string | null;
   description: string;
   expiresAt: number | null;
 }
 
-const MAX_NAME = 64;
-const MAX_DESCRIPTION = 200;
+export type ApiKeyChanges = Partial<Pick<ApiKeyInput, 'defaultProjectId' | 'description' | 'expiresAt'>>;
 
-const validateText = (field: string, value: string, max: number, required: boolean): string => {
-  if ((required && value.trim() === '') || value.length > max || value.includes('\u0000')) {
-    throw invalidField(field, 'constraint', `${field} must be ${required ? '1' : '0'}-${max} characters`);
-  }
-  return value;
-};
+interface TaggedChanges {
+  name?: string;
+  description?: string;
+  tags?: string[];
+}
 
-/** Applications, policies and API keys of the caller's organization. */
+/** Applications, policies and API keys of the caller's organization, with its projects, users and groups. */
 export const createIamAdminService = ({ store, clock }: { store: IamStore; clock: Clock }) => {
-  const allow = (actor: Actor, action: 'iam:read' | 'iam:write') => checkAuthorization(actor, action, { organizationId: actor.organizationId });
-
-  const ownApplication = async (actor: Actor, id: string): Promise<Application> => {
-    const application = isUuid(id) ? await store.getApplication(id) : null;
-    if (!application || application.organizationId !== actor.organizationId) {
-      throw notFound('application', id);
-    }
-    return application;
-  };
-
-  const ownPolicy = async (actor: Actor, id: string): Promise<Policy> => {
-    const policy = isUuid(id) ? await store.getPolicy(id) : null;
-    if (!policy || policy.organizationId !== actor.organizationId) {
-      throw notFound('policy', id);
-    }
-    return policy;
-  };
-
-  const ownApiKey = async (actor: Actor, accessKey: string): Promise<ApiKeyRecord> => {
-    const record = await store.getApiKey(accessKey);
-    if (!record || record.organizationId !== actor.organizationId) {
-      throw notFound('api_key', accessKey);
-    }
-    return record;
-  };
+  const lookups = createIamLookups(store);
+  const { allow, ownApplication, ownPolicy, ownApiKey } = lookups;
 
   const validateRules = async (actor: Actor, rules: RuleInput[]): Promise<PolicyRule[]> => {
     const projects = new Set((await store.listProjects(actor.organizationId)).map((project) => project.id));
@@ -95,43 +73,37 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
     });
   };
 
-  /** The organization's projects the caller has any right in; all of them for an admin. */
-  const visibleProjects = async (actor: Actor): Promise<Project[]> => {
+  const validateDefaultProject = async (actor: Actor, projectId: string): Promise<string> => {
     const projects = await store.listProjects(actor.organizationId);
-    if (actor.grants === null || actor.grants.some((grant) => grant.projectIds === null)) {
-      return projects;
+    if (!projects.some((project) => project.id === projectId)) {
+      throw invalidField('default_project_id', 'constraint', 'default_project_id must be a project of this organization');
     }
-    const visible = new Set(actor.grants.flatMap((grant) => grant.projectIds ?? []));
-    return projects.filter((project) => visible.has(project.id));
+    return projectId;
   };
 
+  const validateExpiry = (expiresAt: number | null): number | null => {
+    if (expiresAt !== null && expiresAt <= clock.nowMicros()) {
+      throw invalidField('expires_at', 'constraint', 'expires_at must be in the future');
+    }
+    return expiresAt;
+  };
+
+  const retagged = <T extends { name: string; description: string; tags: string[]; updatedAt: number }>(item: T, changes: TaggedChanges): T => ({
+    ...item,
+    name: changes.name === undefined ? item.name : validateText('name', changes.name, MAX_NAME, true),
+    description: changes.description === undefined ? item.description : validateText('description', changes.description, MAX_DESCRIPTION, false),
+    tags: changes.tags ?? item.tags,
+    updatedAt: clock.nowMicros(),
+  });
+
   return {
+    ...createProjectAdmin({ store, clock }),
+    ...createUserAdmin({ store, clock }),
+    ...createGroupAdmin({ store, clock }),
+
     listPermissionSets: (actor: Actor) => {
       allow(actor, 'iam:read');
       return [...PERMISSION_SETS, ...ROLE_BUNDLES];
-    },
-
-    async createProject(actor: Actor, input: { name: string; description: string }): Promise<Project> {
-      checkAuthorization(actor, 'projects:project:create', { organizationId: actor.organizationId });
-      const now = clock.nowMicros();
-      const project: Project = {
-        id: newId(),
-        organizationId: actor.organizationId,
-        name: validateText('name', input.name, MAX_NAME, true),
-        description: validateText('description', input.description, MAX_DESCRIPTION, false),
-        createdAt: now,
-        updatedAt: now,
-      };
-      await store.insertProject(project);
-      return project;
-    },
-    listProjects: visibleProjects,
-    async getProject(actor: Actor, id: string): Promise<Project> {
-      const project = (await visibleProjects(actor)).find((candidate) => candidate.id === id);
-      if (!project) {
-        throw notFound('project', id);
-      }
-      return project;
     },
 
     async createApplication(actor: Actor, input: { name: string; description: string; tags: string[] }): Promise<Application> {
@@ -157,6 +129,12 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
       allow(actor, 'iam:read');
       return store.listApplications(actor.organizationId);
     },
+    async updateApplication(actor: Actor, id: string, changes: TaggedChanges): Promise<Application> {
+      allow(actor, 'iam:write');
+      const updated = retagged(await ownApplication(actor, id), changes);
+      await store.updateApplication(updated);
+      return updated;
+    },
     async deleteApplication(actor: Actor, id: string): Promise<void> {
       allow(actor, 'iam:write');
       await ownApplication(actor, id);
@@ -165,9 +143,6 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
 
     async createPolicy(actor: Actor, input: PolicyInput): Promise<Policy> {
       allow(actor, 'iam:write');
-      if (input.applicationId !== null) {
-        await ownApplication(actor, input.applicationId);
-      }
       const now = clock.nowMicros();
       const policy: Policy = {
         id: newId(),
@@ -175,7 +150,7 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
         name: validateText('name', input.name, MAX_NAME, true),
         description: validateText('description', input.description, MAX_DESCRIPTION, false),
         tags: input.tags,
-        applicationId: input.applicationId,
+        principal: input.principal === null ? null : await lookups.ownPrincipal(actor, input.principal),
         rules: await validateRules(actor, input.rules),
         createdAt: now,
         updatedAt: now,
@@ -192,58 +167,41 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
       return store.listPolicies(actor.organizationId);
     },
     /** Changes what is given: name, description, tags, the principal (null detaches), or the whole rule list. */
-    async updatePolicy(
-      actor: Actor,
-      id: string,
-      changes: { name?: string; description?: string; tags?: string[]; applicationId?: string | null; rules?: RuleInput[] },
-    ): Promise<Policy> {
+    async updatePolicy(actor: Actor, id: string, changes: TaggedChanges & { principal?: Principal | null; rules?: RuleInput[] }): Promise<Policy> {
       allow(actor, 'iam:write');
       const policy = await ownPolicy(actor, id);
-      if (changes.applicationId) {
-        await ownApplication(actor, changes.applicationId);
-      }
       const updated: Policy = {
-        ...policy,
-        name: changes.name === undefined ? policy.name : validateText('name', changes.name, MAX_NAME, true),
-        description: changes.description === undefined ? policy.description : validateText('description', changes.description, MAX_DESCRIPTION, false),
-        tags: changes.tags ?? policy.tags,
-        applicationId: changes.applicationId === undefined ? policy.applicationId : changes.applicationId,
+        ...retagged(policy, changes),
+        principal: changes.principal === undefined ? policy.principal : changes.principal && (await lookups.ownPrincipal(actor, changes.principal)),
         rules: changes.rules === undefined ? policy.rules : await validateRules(actor, changes.rules),
-        updatedAt: clock.nowMicros(),
       };
+      await lookups.keepAManager(actor, (state) => ({ ...state, policies: state.policies.map((other) => (other.id === id ? updated : other)) }));
       await store.updatePolicy(updated);
       return updated;
     },
-
     async deletePolicy(actor: Actor, id: string): Promise<void> {
       allow(actor, 'iam:write');
       await ownPolicy(actor, id);
+      await lookups.keepAManager(actor, (state) => ({ ...state, policies: state.policies.filter((policy) => policy.id !== id) }));
       await store.deletePolicy(id);
     },
 
     /** The secret key exists only in this answer; the store keeps its hash. */
     async createApiKey(actor: Actor, input: ApiKeyInput): Promise<{ record: ApiKeyRecord; secretKey: string }> {
       allow(actor, 'iam:write');
-      await ownApplication(actor, input.applicationId);
-      const projects = new Set((await store.listProjects(actor.organizationId)).map((project) => project.id));
-      const defaultProjectId = input.defaultProjectId ?? actor.defaultProjectId;
-      if (!projects.has(defaultProjectId)) {
-        throw invalidField('default_project_id', 'constraint', 'default_project_id must be a project of this organization');
-      }
-      if (input.expiresAt !== null && input.expiresAt <= clock.nowMicros()) {
-        throw invalidField('expires_at', 'constraint', 'expires_at must be in the future');
-      }
+      await lookups.ownPrincipal(actor, input.owner);
       const secretKey = randomUUID();
       const record: ApiKeyRecord = {
         accessKey: generateAccessKey(),
         secretKeyHash: hashSecretKey(secretKey),
         organizationId: actor.organizationId,
-        defaultProjectId,
+        defaultProjectId: await validateDefaultProject(actor, input.defaultProjectId ?? actor.defaultProjectId),
         description: validateText('description', input.description, MAX_DESCRIPTION, false),
-        role: 'application',
-        applicationId: input.applicationId,
+        role: input.owner.kind,
+        applicationId: input.owner.kind === 'application' ? input.owner.id : null,
+        userId: input.owner.kind === 'user' ? input.owner.id : null,
         createdAt: clock.nowMicros(),
-        expiresAt: input.expiresAt,
+        expiresAt: validateExpiry(input.expiresAt),
       };
       await store.insertApiKey(record);
       return { record, secretKey };
@@ -255,6 +213,18 @@ export const createIamAdminService = ({ store, clock }: { store: IamStore; clock
     listApiKeys: async (actor: Actor) => {
       allow(actor, 'iam:read');
       return store.listApiKeys(actor.organizationId);
+    },
+    async updateApiKey(actor: Actor, accessKey: string, changes: ApiKeyChanges): Promise<ApiKeyRecord> {
+      allow(actor, 'iam:write');
+      const record = await ownApiKey(actor, accessKey);
+      const updated: ApiKeyRecord = {
+        ...record,
+        description: changes.description === undefined ? record.description : validateText('description', changes.description, MAX_DESCRIPTION, false),
+        defaultProjectId: changes.defaultProjectId ? await validateDefaultProject(actor, changes.defaultProjectId) : record.defaultProjectId,
+        expiresAt: changes.expiresAt === undefined ? record.expiresAt : validateExpiry(changes.expiresAt),
+      };
+      await store.updateApiKey(updated);
+      return updated;
     },
     async deleteApiKey(actor: Actor, accessKey: string): Promise<void> {
       allow(actor, 'iam:write');

@@ -1,4 +1,4 @@
-/** Principals and credentials. Only the bootstrap admin exists until IAM lands in full. */
+/** Principals (users, applications, groups), their credentials and policies. */
 
 export interface Organization {
   id: string;
@@ -22,10 +22,15 @@ export interface ApiKeyRecord {
   organizationId: string;
   defaultProjectId: string;
   description: string;
-  /** `admin` keys hold every permission in their organization; `application` keys what its policies grant. */
-  role: 'admin' | 'application';
+  /**
+   * `admin` keys hold every permission in their organization; `application` and `user`
+   * keys what their owner's policies, and its groups' policies, grant.
+   */
+  role: 'admin' | 'application' | 'user';
   /** The application the key belongs to, for `application` keys. */
   applicationId: string | null;
+  /** The user the key belongs to, for `user` keys. */
+  userId: string | null;
   createdAt: number;
   expiresAt: number | null;
 }
@@ -38,6 +43,7 @@ export interface Actor {
   defaultProjectId: string;
   role: ApiKeyRecord['role'];
   applicationId: string | null;
+  userId: string | null;
   /** What the caller's policies grant; null for admin keys, which hold everything. */
   grants: readonly Grant[] | null;
   /** The client address of this request, for address-limited rules; null when unknown. */
@@ -65,6 +71,45 @@ export interface Application {
   updatedAt: number;
 }
 
+/** Someone a policy can be attached to. Ids are UUIDs, unique across the three kinds. */
+export interface Principal {
+  kind: 'application' | 'user' | 'group';
+  id: string;
+}
+
+/** A person of the organization, who signs in with email and password (argon2id-hashed). */
+export interface User {
+  id: string;
+  organizationId: string;
+  email: string;
+  username: string;
+  firstName: string;
+  lastName: string;
+  /** The argon2id PHC string; null for a user who has not set a password yet. */
+  passwordHash: string | null;
+  /** `owner` users always count as organization managers. */
+  type: 'owner' | 'member';
+  tags: string[];
+  createdAt: number;
+  updatedAt: number;
+  lastLoginAt: number | null;
+}
+
+/**
+ * A named set of users and applications that policies can be attached to. Groups may
+ * also contain groups (a Coffer extension), as long as no group ends up inside itself.
+ */
+export interface Group {
+  id: string;
+  organizationId: string;
+  name: string;
+  description: string;
+  tags: string[];
+  members: Principal[];
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface PolicyRule {
   id: string;
   permissionSetNames: string[];
@@ -83,7 +128,7 @@ export interface Policy {
   description: string;
   tags: string[];
   /** The principal it is attached to; null when it has none yet. */
-  applicationId: string | null;
+  principal: Principal | null;
   rules: PolicyRule[];
   createdAt: number;
   updatedAt: number;

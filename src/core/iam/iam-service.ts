@@ -6,6 +6,7 @@ import { createAuthThrottle, createKeyRateLimit, type ThrottleSettings } from '.
 import { checkAuthorization, grantsOf, pathPrefixesAllowing, projectsAllowing } from './authorization.js';
 import type { Actor, ApiKeyRecord, Grant, Project } from './iam-model.js';
 import type { IamStore } from './iam-store.js';
+import { groupsContaining } from './principals.js';
 
 export interface IamServiceDeps {
   store: IamStore;
@@ -56,6 +57,15 @@ export const createIamService = ({ store, clock, throttle: throttleSettings, key
   const keyRateLimit = createKeyRateLimit(clock, keyRequestsPerSecond);
   const cache = new Map<string, { record: ApiKeyRecord; grants: Grant[] | null; until: number }>();
 
+  /** The owner's own policies and those of every group that holds it, however deep. */
+  const grantsOfOwner = async (organizationId: string, ownerId: string | null): Promise<Grant[]> => {
+    if (ownerId === null) {
+      return [];
+    }
+    const groups = groupsContaining(await store.listGroups(organizationId), ownerId);
+    return grantsOf(await store.policiesOf([ownerId, ...groups.map((group) => group.id)]));
+  };
+
   const lookup = async (hash: Buffer): Promise<{ record: ApiKeyRecord; grants: Grant[] | null } | null> => {
     const cacheKey = hash.toString('base64');
     const hit = cache.get(cacheKey);
@@ -67,8 +77,7 @@ export const createIamService = ({ store, clock, throttle: throttleSettings, key
       cache.delete(cacheKey);
       return null;
     }
-    const grants =
-      record.role === 'admin' ? null : record.applicationId === null ? [] : grantsOf(await store.policiesOfApplication(record.applicationId));
+    const grants = record.role === 'admin' ? null : await grantsOfOwner(record.organizationId, record.applicationId ?? record.userId);
     const entry = { record, grants, until: Date.now() + AUTH_CACHE_MS };
     cache.set(cacheKey, entry);
     return entry;
@@ -99,6 +108,7 @@ export const createIamService = ({ store, clock, throttle: throttleSettings, key
       defaultProjectId: record.defaultProjectId,
       role: record.role,
       applicationId: record.applicationId,
+      userId: record.userId,
       grants: found === null ? [] : found.grants,
       sourceAddress,
     };
@@ -135,6 +145,7 @@ export const createIamService = ({ store, clock, throttle: throttleSettings, key
           description: 'bootstrap administrator',
           role: 'admin',
           applicationId: null,
+          userId: null,
           createdAt: now,
           expiresAt: null,
         },

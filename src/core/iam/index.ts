@@ -1,12 +1,14 @@
 export { createIamService, hashSecretKey } from './iam-service.js';
 export type { IamService, BootstrapRequest, BootstrapResult } from './iam-service.js';
-export type { IamStore } from './iam-store.js';
-export type { Action, Actor, ApiKeyRecord, Application, Grant, Organization, Policy, PolicyRule, Project, ResourceRef } from './iam-model.js';
+export type { IamStore, PrincipalStore } from './iam-store.js';
+export type { Action, Actor, ApiKeyRecord, Application, Grant, Group, Organization, Policy, PolicyRule, Principal, Project, ResourceRef, User } from './iam-model.js';
 export { PERMISSION_SETS, ROLE_BUNDLES, permissionSetNamed } from './permission-sets.js';
 export { fullSecretPath } from './authorization.js';
 export { conditionText } from './rule-conditions.js';
 export type { PermissionSet } from './permission-sets.js';
 export { createIamAdminService } from './iam-admin-service.js';
-export type { IamAdminService, PolicyInput, RuleInput, ApiKeyInput } from './iam-admin-service.js';
+export type { IamAdminService, PolicyInput, RuleInput, ApiKeyInput, ApiKeyChanges } from './iam-admin-service.js';
+export type { UserInput, UserChanges } from './user-admin.js';
+export type { GroupInput } from './group-admin.js';
 export { ROUTE_ACTIONS } from './route-actions.js';
 export type { RouteRights } from './route-actions.js';

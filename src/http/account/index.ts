@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Project } from '../../core/iam/index.js';
 import { formatMicros } from '../../shared/clock.js';
 import { actorOf, registerAuthentication } from '../auth.js';
-import { sendJson } from '../json.js';
+import { sendJson, sendNoContent } from '../json.js';
 import { handleScalewayError } from '../scaleway/errors.js';
 import type { CofferServices } from '../services.js';
 import { parseWith } from '../validation.js';
@@ -14,6 +14,8 @@ const createSchema = z.object({
   organization_id: z.string().uuid().optional(),
 });
 
+const updateSchema = z.object({ name: z.string().max(64).optional(), description: z.string().max(200).optional() });
+
 const present = (project: Project) => ({
   id: project.id,
   name: project.name,
@@ -23,7 +25,7 @@ const present = (project: Project) => ({
   description: project.description,
 });
 
-/** Projects as Scaleway's Account API v3 serves them: create, list and get. */
+/** Projects as Scaleway's Account API v3 serves them: create, list, get, update and delete. */
 export const registerAccountApi = (app: FastifyInstance, services: CofferServices): void => {
   app.setErrorHandler(handleScalewayError);
   registerAuthentication(app, services.iam);
@@ -42,5 +44,17 @@ export const registerAccountApi = (app: FastifyInstance, services: CofferService
   app.get('/projects/:id', async (request, reply) => {
     const { id } = request.params as { id: string };
     return sendJson(reply, 200, present(await services.iamAdmin.getProject(actorOf(request), id)));
+  });
+
+  app.patch('/projects/:id', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const body = parseWith(updateSchema, request.body ?? {});
+    return sendJson(reply, 200, present(await services.iamAdmin.updateProject(actorOf(request), id, body)));
+  });
+
+  app.delete('/projects/:id', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    await services.iamAdmin.deleteProject(actorOf(request), id);
+    return sendNoContent(reply);
   });
 };

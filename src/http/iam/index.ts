@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../shared/errors.js';
 import { parseTimestampMicros } from '../../shared/clock.js';
 import { actorOf, registerAuthentication } from '../auth.js';
@@ -7,16 +7,43 @@ import { handleScalewayError } from '../scaleway/errors.js';
 import type { CofferServices } from '../services.js';
 import { parseWith } from '../validation.js';
 import { presentApiKey, presentApplication, presentPermissionSet, presentPolicy, presentRule } from './presenters.js';
-import { apiKeySchema, applicationSchema, policySchema, policyUpdateSchema, setRulesSchema } from './schemas.js';
+import { registerPrincipalRoutes } from './principal-routes.js';
+import { idOf, listed } from './replies.js';
+import {
+  apiKeySchema,
+  apiKeyUpdateSchema,
+  applicationSchema,
+  applicationUpdateSchema,
+  policySchema,
+  policyUpdateSchema,
+  principalOf,
+  setRulesSchema,
+} from './schemas.js';
 
-const listed = <T>(reply: FastifyReply, name: string, items: T[]) => sendJson(reply, 200, { [name]: items, total_count: items.length });
-const idOf = (params: unknown): string => (params as { id?: string }).id ?? '';
 
-/** A subset of Scaleway's IAM API v1alpha1: applications, policies with rules, API keys, permission sets. */
+const expiryOf = (expiresAt: string | undefined): number | null => {
+  const micros = expiresAt === undefined ? null : parseTimestampMicros(expiresAt);
+  if (expiresAt !== undefined && micros === null) {
+    throw new AppError('invalid_argument', 'expires_at is not a timestamp', { problems: [{ field: 'expires_at', reason: 'format', message: 'expires_at must be RFC 3339' }] });
+  }
+  return micros;
+};
+
+const ownerOf = (body: { application_id?: string | undefined; user_id?: string | undefined }): { kind: 'application' | 'user'; id: string } => {
+  if ((body.application_id === undefined) === (body.user_id === undefined)) {
+    throw new AppError('invalid_argument', 'give exactly one of application_id and user_id', {
+      problems: [{ field: 'application_id', reason: 'required', message: 'an API key belongs to exactly one application or user' }],
+    });
+  }
+  return body.application_id === undefined ? { kind: 'user', id: body.user_id ?? '' } : { kind: 'application', id: body.application_id };
+};
+
+/** A subset of Scaleway's IAM API v1alpha1: users, groups, applications, policies with rules, API keys, permission sets. */
 export const registerIamApi = (app: FastifyInstance, services: CofferServices): void => {
   app.setErrorHandler(handleScalewayError);
   registerAuthentication(app, services.iam);
   const admin = services.iamAdmin;
+  registerPrincipalRoutes(app, admin);
 
   app.get('/permission-sets', async (request, reply) => listed(reply, 'permission_sets', admin.listPermissionSets(actorOf(request)).map(presentPermissionSet)));
 
@@ -39,6 +66,12 @@ export const registerIamApi = (app: FastifyInstance, services: CofferServices): 
     const application = await admin.getApplication(actorOf(request), idOf(request.params));
     return sendJson(reply, 200, presentApplication(application, count(application.id)));
   });
+  app.patch('/applications/:id', async (request, reply) => {
+    const body = parseWith(applicationUpdateSchema, request.body ?? {});
+    const count = await countKeys(request);
+    const updated = await admin.updateApplication(actorOf(request), idOf(request.params), body);
+    return sendJson(reply, 200, presentApplication(updated, count(updated.id)));
+  });
   app.delete('/applications/:id', async (request, reply) => {
     await admin.deleteApplication(actorOf(request), idOf(request.params));
     return sendNoContent(reply);
@@ -50,7 +83,7 @@ export const registerIamApi = (app: FastifyInstance, services: CofferServices): 
       name: body.name ?? `policy-${Date.now().toString(36)}`,
       description: body.description ?? '',
       tags: body.tags ?? [],
-      applicationId: body.application_id ?? null,
+      principal: principalOf(body) ?? null,
       rules: (body.rules ?? []).map((rule) => ({
         permissionSetNames: rule.permission_set_names,
         projectIds: rule.project_ids ?? null,
@@ -63,12 +96,12 @@ export const registerIamApi = (app: FastifyInstance, services: CofferServices): 
   app.get('/policies/:id', async (request, reply) => sendJson(reply, 200, presentPolicy(await admin.getPolicy(actorOf(request), idOf(request.params)))));
   app.patch('/policies/:id', async (request, reply) => {
     const body = parseWith(policyUpdateSchema, request.body ?? {});
-    const principal = body.application_id !== undefined ? { applicationId: body.application_id } : body.no_principal === true ? { applicationId: null } : {};
+    const principal = principalOf(body);
     const policy = await admin.updatePolicy(actorOf(request), idOf(request.params), {
       ...(body.name === undefined ? {} : { name: body.name }),
       ...(body.description === undefined ? {} : { description: body.description }),
       ...(body.tags === undefined ? {} : { tags: body.tags }),
-      ...principal,
+      ...(principal === undefined ? {} : { principal }),
     });
     return sendJson(reply, 200, presentPolicy(policy));
   });
@@ -92,20 +125,25 @@ export const registerIamApi = (app: FastifyInstance, services: CofferServices): 
 
   app.post('/api-keys', async (request, reply) => {
     const body = parseWith(apiKeySchema, request.body ?? {});
-    const expiresAt = body.expires_at === undefined ? null : parseTimestampMicros(body.expires_at);
-    if (body.expires_at !== undefined && expiresAt === null) {
-      throw new AppError('invalid_argument', 'expires_at is not a timestamp', { problems: [{ field: 'expires_at', reason: 'format', message: 'expires_at must be RFC 3339' }] });
-    }
     const created = await admin.createApiKey(actorOf(request), {
-      applicationId: body.application_id,
+      owner: ownerOf(body),
       defaultProjectId: body.default_project_id ?? null,
       description: body.description ?? '',
-      expiresAt,
+      expiresAt: expiryOf(body.expires_at),
     });
     return sendJson(reply, 200, presentApiKey(created.record, created.secretKey));
   });
   app.get('/api-keys', async (request, reply) => listed(reply, 'api_keys', (await admin.listApiKeys(actorOf(request))).map((key) => presentApiKey(key))));
   app.get('/api-keys/:id', async (request, reply) => sendJson(reply, 200, presentApiKey(await admin.getApiKey(actorOf(request), idOf(request.params)))));
+  app.patch('/api-keys/:id', async (request, reply) => {
+    const body = parseWith(apiKeyUpdateSchema, request.body ?? {});
+    const updated = await admin.updateApiKey(actorOf(request), idOf(request.params), {
+      ...(body.description === undefined ? {} : { description: body.description }),
+      ...(body.default_project_id === undefined ? {} : { defaultProjectId: body.default_project_id }),
+      ...(body.expires_at === undefined ? {} : { expiresAt: expiryOf(body.expires_at) }),
+    });
+    return sendJson(reply, 200, presentApiKey(updated));
+  });
   app.delete('/api-keys/:id', async (request, reply) => {
     await admin.deleteApiKey(actorOf(request), idOf(request.params));
     return sendNoContent(reply);

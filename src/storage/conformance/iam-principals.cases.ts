@@ -20,7 +20,7 @@ const policy = (organizationId: string, applicationId: string | null): Policy =>
   name: 'read-secrets',
   description: '',
   tags: [],
-  applicationId,
+  principal: applicationId === null ? null : { kind: 'application', id: applicationId },
   rules: [
     { id: randomUUID(), permissionSetNames: ['SecretManagerReadOnly'], projectIds: [randomUUID()] },
     { id: randomUUID(), permissionSetNames: ['IAMReadOnly'], projectIds: null },
@@ -37,6 +37,7 @@ const apiKey = (organizationId: string, applicationId: string): ApiKeyRecord => 
   description: 'tool',
   role: 'application',
   applicationId,
+  userId: null,
   createdAt: 5,
   expiresAt: null,
 });
@@ -61,7 +62,7 @@ export const iamPrincipalCases = (storage: StorageRef): void => {
     await storage().iam.insertPolicy(attached);
     await storage().iam.insertPolicy(loose);
     assert.deepEqual(await storage().iam.getPolicy(attached.id), attached);
-    assert.deepEqual(await storage().iam.policiesOfApplication(app.id), [attached]);
+    assert.deepEqual(await storage().iam.policiesOf([app.id]), [attached]);
     assert.equal((await storage().iam.listPolicies(organizationId)).length, 2);
 
     const key = apiKey(organizationId, app.id);
@@ -89,8 +90,8 @@ export const iamPrincipalCases = (storage: StorageRef): void => {
     await storage().iam.deleteApplication(app.id);
     assert.equal(await storage().iam.getApplication(app.id), null);
     assert.equal(await storage().iam.findApiKeyBySecretHash(second.secretKeyHash), null, 'the key went with its application');
-    assert.equal((await storage().iam.getPolicy(attached.id))?.applicationId, null, 'the policy stays, detached');
-    const changed = { ...attached, name: 'renamed', applicationId: null, rules: [], updatedAt: 9 };
+    assert.equal((await storage().iam.getPolicy(attached.id))?.principal, null, 'the policy stays, detached');
+    const changed = { ...attached, name: 'renamed', principal: null, rules: [], updatedAt: 9 };
     await storage().iam.updatePolicy(changed);
     assert.deepEqual(await storage().iam.getPolicy(attached.id), changed);
     await storage().iam.deletePolicy(attached.id);

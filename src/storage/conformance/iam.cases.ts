@@ -15,6 +15,7 @@ const identity = (): { organization: Organization; project: Project; apiKey: Api
     description: 'bootstrap',
     role: 'admin',
     applicationId: null,
+    userId: null,
     createdAt: 4,
     expiresAt: 5,
   };

@@ -5,6 +5,7 @@ import { keyCases } from './key.cases.js';
 import { kvCases } from './kv.cases.js';
 import { iamCases } from './iam.cases.js';
 import { iamPrincipalCases } from './iam-principals.cases.js';
+import { iamUserCases } from './iam-users.cases.js';
 import { listingCases } from './listing.cases.js';
 import { maintenanceCases } from './maintenance.cases.js';
 import { secretCases } from './secret.cases.js';
@@ -38,6 +39,7 @@ export const runStoreConformanceSuite = (name: string, open: () => Promise<Opene
     describe('key-encryption keys', () => keyCases(storage));
     describe('iam', () => iamCases(storage));
     describe('iam principals', () => iamPrincipalCases(storage));
+    describe('iam users and groups', () => iamUserCases(storage));
     describe('key/value view', () => kvCases(storage));
   });
 };

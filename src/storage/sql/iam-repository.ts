@@ -1,5 +1,5 @@
 import type { ApiKeyRecord, Application, IamStore, Organization, Policy, Project } from '../../core/iam/index.js';
-import { alreadyExists } from '../../shared/errors.js';
+import { alreadyExists, preconditionFailed } from '../../shared/errors.js';
 import {
   API_KEY_COLUMNS,
   apiKeyFromRow,
@@ -7,7 +7,9 @@ import {
   APPLICATION_COLUMNS,
   applicationFromRow,
   applicationValues,
+  assignmentsOf,
   INSERT_ORGANIZATION,
+  insertSql,
   INSERT_PROJECT,
   POLICY_ASSIGNMENTS,
   POLICY_COLUMNS,
@@ -21,12 +23,13 @@ import {
   type PolicyRow,
   type ProjectRow,
 } from './iam-rows.js';
-import { asBuffer, UniqueViolation, type SqlDriver } from './sql-driver.js';
+import { SqlPrincipalStore } from './principal-repository.js';
+import { asBuffer, UniqueViolation } from './sql-driver.js';
 
-/** IamStore over SQL. */
-export class SqlIamStore implements IamStore {
-  constructor(private readonly db: SqlDriver) {}
+const INSERT_API_KEY = insertSql('api_keys', API_KEY_COLUMNS);
 
+/** IamStore over SQL: organizations, projects, applications, policies and API keys, on top of users and groups. */
+export class SqlIamStore extends SqlPrincipalStore implements IamStore {
   async bootstrap(organization: Organization, project: Project, apiKey: ApiKeyRecord): Promise<boolean> {
     try {
       return await this.db.transaction(async (tx) => {
@@ -40,7 +43,7 @@ export class SqlIamStore implements IamStore {
         }
         await tx.run(INSERT_ORGANIZATION, [organization.id, organization.name, organization.createdAt]);
         await tx.run(INSERT_PROJECT, projectValues(project));
-        await tx.run(`INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, apiKeyValues(apiKey));
+        await tx.run(INSERT_API_KEY, apiKeyValues(apiKey));
         return true;
       });
     } catch (error) {
@@ -67,12 +70,32 @@ export class SqlIamStore implements IamStore {
     await this.db.run(INSERT_PROJECT, projectValues(project));
   }
 
+  async updateProject(project: Project): Promise<void> {
+    await this.db.run(`UPDATE projects SET ${assignmentsOf(PROJECT_COLUMNS)} WHERE id = ?`, [...projectValues(project).slice(1), project.id]);
+  }
+
+  async deleteProject(id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      // Locking the project row makes a concurrent deletion of the same project wait here.
+      await tx.get('SELECT id FROM projects WHERE id = ? FOR UPDATE', [id]);
+      if (await tx.get('SELECT id FROM secrets WHERE project_id = ? LIMIT 1', [id])) {
+        throw preconditionFailed('project_not_empty', 'the project still holds secrets (some may be pending deletion): delete or purge them first');
+      }
+      if (await tx.get('SELECT access_key FROM api_keys WHERE default_project_id = ? LIMIT 1', [id])) {
+        throw preconditionFailed('project_in_use', 'an API key uses this project as its default project: change or delete the key first');
+      }
+      await tx.run('DELETE FROM kv_domains WHERE project_id = ?', [id]);
+      await tx.run('DELETE FROM key_encryption_keys WHERE project_id = ?', [id]);
+      await tx.run('DELETE FROM projects WHERE id = ?', [id]);
+    });
+  }
+
   async insertOrganization(organization: Organization): Promise<void> {
     await this.db.run(INSERT_ORGANIZATION, [organization.id, organization.name, organization.createdAt]);
   }
 
   async insertApplication(application: Application): Promise<void> {
-    await this.db.run(`INSERT INTO applications (${APPLICATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`, applicationValues(application));
+    await this.db.run(insertSql('applications', APPLICATION_COLUMNS), applicationValues(application));
   }
 
   async getApplication(id: string): Promise<Application | null> {
@@ -85,16 +108,21 @@ export class SqlIamStore implements IamStore {
     return rows.map(applicationFromRow);
   }
 
+  async updateApplication(application: Application): Promise<void> {
+    await this.db.run(`UPDATE applications SET ${assignmentsOf(APPLICATION_COLUMNS)} WHERE id = ?`, [...applicationValues(application).slice(1), application.id]);
+  }
+
   async deleteApplication(id: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.run('DELETE FROM api_keys WHERE application_id = ?', [id]);
+      await tx.run('DELETE FROM group_members WHERE member_id = ?', [id]);
       await tx.run('UPDATE policies SET application_id = NULL WHERE application_id = ?', [id]);
       await tx.run('DELETE FROM applications WHERE id = ?', [id]);
     });
   }
 
   async insertPolicy(policy: Policy): Promise<void> {
-    await this.db.run(`INSERT INTO policies (${POLICY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, policyValues(policy));
+    await this.db.run(insertSql('policies', POLICY_COLUMNS), policyValues(policy));
   }
 
   async getPolicy(id: string): Promise<Policy | null> {
@@ -107,8 +135,15 @@ export class SqlIamStore implements IamStore {
     return rows.map(policyFromRow);
   }
 
-  async policiesOfApplication(applicationId: string): Promise<Policy[]> {
-    const rows = await this.db.all<PolicyRow>(`SELECT ${POLICY_COLUMNS} FROM policies WHERE application_id = ? ORDER BY created_at, id`, [applicationId]);
+  async policiesOf(principalIds: readonly string[]): Promise<Policy[]> {
+    if (principalIds.length === 0) {
+      return [];
+    }
+    const list = principalIds.map(() => '?').join(', ');
+    const rows = await this.db.all<PolicyRow>(
+      `SELECT ${POLICY_COLUMNS} FROM policies WHERE application_id IN (${list}) OR user_id IN (${list}) OR group_id IN (${list}) ORDER BY created_at, id`,
+      [...principalIds, ...principalIds, ...principalIds],
+    );
     return rows.map(policyFromRow);
   }
 
@@ -123,7 +158,7 @@ export class SqlIamStore implements IamStore {
 
   async insertApiKey(apiKey: ApiKeyRecord): Promise<void> {
     try {
-      await this.db.run(`INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, apiKeyValues(apiKey));
+      await this.db.run(INSERT_API_KEY, apiKeyValues(apiKey));
     } catch (error) {
       throw error instanceof UniqueViolation ? alreadyExists('api_key', apiKey.accessKey, 'an API key with this access key exists already') : error;
     }
@@ -137,6 +172,15 @@ export class SqlIamStore implements IamStore {
   async listApiKeys(organizationId: string): Promise<ApiKeyRecord[]> {
     const rows = await this.db.all<ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE organization_id = ? ORDER BY created_at, access_key`, [organizationId]);
     return rows.map(apiKeyFromRow);
+  }
+
+  async updateApiKey(apiKey: ApiKeyRecord): Promise<void> {
+    await this.db.run('UPDATE api_keys SET description = ?, default_project_id = ?, expires_at = ? WHERE access_key = ?', [
+      apiKey.description,
+      apiKey.defaultProjectId,
+      apiKey.expiresAt,
+      apiKey.accessKey,
+    ]);
   }
 
   async deleteApiKey(accessKey: string): Promise<void> {
