@@ -28,7 +28,10 @@ const bodyFor = (route: RouteRights, organizationId: string, projectId: string):
     case 'POST projects':
       return { name: 'matrix', organization_id: organizationId };
     case 'POST applications':
+    case 'POST groups':
       return { name: 'matrix', organization_id: organizationId };
+    case 'PATCH {project}':
+      return { description: 'matrix' };
     default:
       return route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
   }
@@ -67,6 +70,23 @@ describe('authorization matrix: routes × permission sets', () => {
     return String(key.json?.secret_key);
   };
 
+  /** A user's key, holding what a policy on a group the user belongs to grants. */
+  const userInGroup = async (permissionSetNames: string[]): Promise<Principal> => {
+    const user = await admin('POST', '/iam/v1alpha1/users', { organization_id: server.organizationId, email: `matrix-${randomUUID().slice(0, 8)}@example.com` });
+    const group = await admin('POST', '/iam/v1alpha1/groups', { organization_id: server.organizationId, name: 'matrix-group' });
+    await admin('POST', `/iam/v1alpha1/groups/${String(group.json?.id)}/add-member`, { user_id: user.json?.id });
+    await admin('POST', '/iam/v1alpha1/policies', {
+      name: 'matrix-group',
+      organization_id: server.organizationId,
+      group_id: group.json?.id,
+      rules: [{ permission_set_names: permissionSetNames, organization_id: server.organizationId }],
+    });
+    const key = await admin('POST', '/iam/v1alpha1/api-keys', { user_id: user.json?.id });
+    assert.equal(key.status, 200, JSON.stringify(key.json));
+    const actions = new Set(ALL_SETS.filter((set) => permissionSetNames.includes(set.name)).flatMap((set) => set.actions));
+    return { name: `user in a group with ${permissionSetNames.join('+')}`, secretKey: String(key.json?.secret_key), actions };
+  };
+
   before(async () => {
     server = await startServer();
     const domain = await admin('POST', '/coffer/v1/domains', { region: 'fr-par' });
@@ -75,6 +95,7 @@ describe('authorization matrix: routes × permission sets', () => {
       principals.push({ name: set.name, secretKey: await keyFor(set.name, [set.name]), actions: new Set(set.actions) });
     }
     principals.push({ name: 'no policy', secretKey: await keyFor('none', []), actions: new Set() });
+    principals.push(await userInGroup(['SecretManagerReadOnly', 'IAMReadOnly']));
     principals.push({ name: 'no key', secretKey: null, actions: 'unauthenticated' });
     const expiring = await keyFor('expiring', ['SecretManagerFullAccess'], new Date(Date.now() + 1500).toISOString());
     const deleted = await keyFor('deleted', ['SecretManagerFullAccess']);
@@ -95,7 +116,7 @@ describe('authorization matrix: routes × permission sets', () => {
     return { secret, key: name, version: '1', project: server.projectId, okms };
   };
 
-  it(`allows exactly what the table and the permission sets say (${ROUTE_ACTIONS.length} routes × ${ALL_SETS.length + 4} principals)`, async () => {
+  it(`allows exactly what the table and the permission sets say (${ROUTE_ACTIONS.length} routes × ${ALL_SETS.length + 5} principals)`, async () => {
     const mismatches: string[] = [];
     for (const route of ROUTE_ACTIONS) {
       for (const principal of principals) {

@@ -7,9 +7,10 @@ import { ROOT_DIR, startServer, type TestServer } from '../helpers/server.js';
 /** `coffer iam`, run as users run it, against a real server. */
 describe('coffer iam', () => {
   let server: TestServer;
-  const coffer = (args: string[], secretKey = server.secretKey) => {
+  const coffer = (args: string[], secretKey = server.secretKey, input?: string) => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT_DIR, 'src/cli/index.ts'), ...args], {
       env: { ...process.env, COFFER_ADDR: server.url, COFFER_SECRET_KEY: secretKey },
+      ...(input === undefined ? {} : { input }),
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -56,6 +57,36 @@ describe('coffer iam', () => {
     assert.equal(coffer(['iam', 'api-keys', 'delete', String(key.access_key)]).status, 0);
     const listed = json(['iam', 'api-keys', 'list']);
     assert.ok(!(listed.api_keys as { access_key: string }[]).some((entry) => entry.access_key === key.access_key));
+  });
+
+  it('manages users and groups: a user in a group holds the group policy through its own key', () => {
+    const create = coffer(['iam', 'users', 'create', '--email', 'grace@example.com', '--password-stdin', '--output', 'json'], server.secretKey, 'a-long-enough-password\n');
+    assert.equal(create.status, 0, create.stderr);
+    const user = JSON.parse(create.stdout) as Record<string, unknown>;
+    assert.equal(user.status, 'activated');
+    assert.doesNotMatch(create.stdout, /a-long-enough-password/);
+    const userId = String(user.id);
+    const group = json(['iam', 'groups', 'create', '--name', 'auditors']);
+    const groupId = String(group.id);
+    assert.deepEqual(json(['iam', 'groups', 'add-member', groupId, '--user', userId]).user_ids, [userId]);
+    const policy = json(['iam', 'policies', 'create', '--name', 'audit', '--group', groupId, '--permission-set', 'IAMReadOnly']);
+    assert.equal(policy.group_id, groupId);
+    const key = json(['iam', 'api-keys', 'create', '--user', userId]);
+    const me = json(['iam', 'whoami'], String(key.secret_key));
+    assert.deepEqual([me.role, me.user_id], ['user', userId]);
+    const users = coffer(['iam', 'users', 'list'], String(key.secret_key));
+    assert.equal(users.status, 0, 'IAMReadOnly through the group');
+    assert.match(users.stdout, new RegExp(`${userId}\\s+grace@example.com\\s+owner\\s+activated`));
+    assert.equal(coffer(['iam', 'groups', 'create', '--name', 'x'], String(key.secret_key)).status, 3, 'but not IAM writes');
+
+    const weak = coffer(['iam', 'users', 'set-password', userId], server.secretKey, 'short\n');
+    assert.notEqual(weak.status, 0);
+    assert.match(weak.stderr, /password must be/);
+    assert.doesNotMatch(weak.stderr, /short\b(?! )/);
+    assert.equal(coffer(['iam', 'groups', 'remove-member', groupId, '--user', userId]).status, 0);
+    const lastManager = coffer(['iam', 'users', 'delete', userId]);
+    assert.notEqual(lastManager.status, 0, 'the first user owns the organization and is its only manager');
+    assert.match(lastManager.stderr, /412.*last organization manager/);
   });
 
   it('refuses unknown permission sets with the server\'s message', () => {

@@ -39,6 +39,7 @@ describe('IAM: users, groups and their policies', () => {
   const readOnlyPolicy = (principal: { userId?: string; groupId?: string }) =>
     iam.createPolicy({
       name: uniqueName('read'),
+      description: '',
       organizationId: server.organizationId,
       rules: [{ permissionSetNames: ['SecretManagerReadOnly'], projectIds: [server.projectId], condition: '' }],
       ...principal,
@@ -46,6 +47,7 @@ describe('IAM: users, groups and their policies', () => {
   const managerPolicy = (principal: { userId?: string; groupId?: string }) =>
     iam.createPolicy({
       name: uniqueName('manage'),
+      description: '',
       organizationId: server.organizationId,
       rules: [{ permissionSetNames: ['OrganizationManager'], organizationId: server.organizationId, condition: '' }],
       ...principal,

@@ -1,51 +1,15 @@
 import type { Command } from 'commander';
-import { CliError, createClient, failFrom, type ClientOptions } from '../client.js';
 import { printRows } from '../output.js';
+import { call, collect, IAM, run, text, withConnection, type CommonOptions, type Json } from './iam-common.js';
+import { registerIamPrincipals } from './iam-principals.js';
 
-type Json = Record<string, unknown>;
-interface CommonOptions extends ClientOptions {
-  output: string;
-}
+const principalOf = (policy: Json | null): string =>
+  policy?.user_id ? `user ${text(policy.user_id)}` : policy?.group_id ? `group ${text(policy.group_id)}` : policy?.application_id ? `application ${text(policy.application_id)}` : '';
 
-const text = (value: unknown): string => (value === undefined || value === null ? '' : Array.isArray(value) ? value.join(',') : String(value));
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-/** Runs one request, fails with the server's words, and returns its JSON (null for 204). */
-const call = async (options: CommonOptions, method: string, path: string, body?: unknown): Promise<Json | null> => {
-  const response = await createClient(options).request(method, path, body);
-  if (!response.ok) {
-    await failFrom(response);
-  }
-  return response.status === 204 ? null : ((await response.json()) as Json);
-};
-
-const withConnection = (command: Command): Command =>
-  command
-    .option('--url <url>', 'server URL [env COFFER_ADDR or SCW_API_URL]')
-    .option('--secret-key <key>', 'API secret key [env COFFER_SECRET_KEY or SCW_SECRET_KEY]')
-    .option('--output <format>', 'table or json', 'table');
-
-const run = (work: (options: CommonOptions, ...args: string[]) => Promise<void>) => async (...args: unknown[]) => {
-  const command = args.at(-1) as Command;
-  const positional = args.slice(0, -2).filter((arg): arg is string => typeof arg === 'string');
-  try {
-    await work(command.opts<CommonOptions>(), ...positional);
-  } catch (error) {
-    if (error instanceof CliError) {
-      console.error(`coffer: ${error.message}`);
-      process.exitCode = error.exitCode;
-      return;
-    }
-    throw error;
-  }
-};
-
-const IAM = '/iam/v1alpha1';
-
-/** `coffer iam`: applications, policies, API keys and whoami, through the IAM API. */
+/** `coffer iam`: users, groups, applications, policies, API keys and whoami, through the IAM API. */
 export const registerIam = (program: Command): void => {
-  const iam = program.command('iam').description('manage applications, policies and API keys');
+  const iam = program.command('iam').description('manage users, groups, applications, policies and API keys');
+  registerIamPrincipals(iam);
 
   withConnection(iam.command('whoami').description('show the key in use')).action(
     run(async (options) => {
@@ -75,11 +39,11 @@ export const registerIam = (program: Command): void => {
     }),
   );
 
-  const policies = iam.command('policies').description('policies: rules of permission sets, attached to an application');
+  const policies = iam.command('policies').description('policies: rules of permission sets, attached to a user, group or application');
   withConnection(policies.command('list')).action(
     run(async (options) => {
       const listed = await call(options, 'GET', `${IAM}/policies`);
-      const rows = ((listed?.policies ?? []) as Json[]).map((policy) => ({ id: text(policy.id), name: text(policy.name), application: text(policy.application_id), rules: text(policy.nb_rules) }));
+      const rows = ((listed?.policies ?? []) as Json[]).map((policy) => ({ id: text(policy.id), name: text(policy.name), principal: principalOf(policy), rules: text(policy.nb_rules) }));
       printRows(options.output, listed, rows);
     }),
   );
@@ -88,20 +52,27 @@ export const registerIam = (program: Command): void => {
       .command('create')
       .requiredOption('--name <name>')
       .option('--application <id>', 'attach to this application')
+      .option('--user <id>', 'attach to this user')
+      .option('--group <id>', 'attach to this group')
       .requiredOption('--permission-set <name>', 'a permission set (repeatable)', collect)
       .option('--project <id>', 'limit to this project (repeatable); the organization otherwise', collect)
       .option('--condition <expr>', 'e.g. secret.path matches "/prod/*"'),
   ).action(
     run(async (options) => {
-      const input = options as CommonOptions & { name: string; application?: string; permissionSet: string[]; project?: string[]; condition?: string };
+      const input = options as CommonOptions & { name: string; application?: string; user?: string; group?: string; permissionSet: string[]; project?: string[]; condition?: string };
       const me = await call(options, 'GET', '/coffer/v1/whoami');
       const rule = {
         permission_set_names: input.permissionSet,
         ...(input.project ? { project_ids: input.project } : { organization_id: me?.organization_id }),
         ...(input.condition ? { condition: input.condition } : {}),
       };
-      const created = await call(options, 'POST', `${IAM}/policies`, { name: input.name, ...(input.application ? { application_id: input.application } : {}), rules: [rule] });
-      printRows(options.output, created, [{ id: text(created?.id), name: text(created?.name), application: text(created?.application_id) }]);
+      const principal = {
+        ...(input.application ? { application_id: input.application } : {}),
+        ...(input.user ? { user_id: input.user } : {}),
+        ...(input.group ? { group_id: input.group } : {}),
+      };
+      const created = await call(options, 'POST', `${IAM}/policies`, { name: input.name, ...principal, rules: [rule] });
+      printRows(options.output, created, [{ id: text(created?.id), name: text(created?.name), principal: principalOf(created) }]);
     }),
   );
   withConnection(policies.command('delete').argument('<id>')).action(
@@ -110,19 +81,24 @@ export const registerIam = (program: Command): void => {
     }),
   );
 
-  const keys = iam.command('api-keys').description("API keys of applications; the secret key is shown once");
+  const keys = iam.command('api-keys').description('API keys of applications and users; the secret key is shown once');
   withConnection(keys.command('list')).action(
     run(async (options) => {
       const listed = await call(options, 'GET', `${IAM}/api-keys`);
-      const rows = ((listed?.api_keys ?? []) as Json[]).map((key) => ({ access_key: text(key.access_key), application: text(key.application_id), expires_at: text(key.expires_at), description: text(key.description) }));
+      const rows = ((listed?.api_keys ?? []) as Json[]).map((key) => ({
+        access_key: text(key.access_key),
+        owner: key.user_id ? `user ${text(key.user_id)}` : `application ${text(key.application_id)}`,
+        expires_at: text(key.expires_at),
+        description: text(key.description),
+      }));
       printRows(options.output, listed, rows);
     }),
   );
-  withConnection(keys.command('create').requiredOption('--application <id>').option('--description <text>', '', '').option('--expires-at <rfc3339>')).action(
+  withConnection(keys.command('create').option('--application <id>').option('--user <id>').option('--description <text>', '', '').option('--expires-at <rfc3339>')).action(
     run(async (options) => {
-      const input = options as CommonOptions & { application: string; description: string; expiresAt?: string };
+      const input = options as CommonOptions & { application?: string; user?: string; description: string; expiresAt?: string };
       const created = await call(options, 'POST', `${IAM}/api-keys`, {
-        application_id: input.application,
+        ...(input.user ? { user_id: input.user } : { application_id: input.application }),
         description: input.description,
         ...(input.expiresAt ? { expires_at: input.expiresAt } : {}),
       });

@@ -164,4 +164,6 @@ export type Action =
   | 'iam:write'
   | 'projects:project:read'
   | 'projects:project:create'
+  | 'projects:project:update'
+  | 'projects:project:delete'
   | 'audit:event:read';

@@ -45,14 +45,31 @@ export const PERMISSION_SETS: readonly PermissionSet[] = [
     categories: ['IAM'],
     actions: ['iam:read', 'iam:write', 'projects:project:read'],
   },
-  { name: 'ProjectManager', scopeType: 'organization', description: 'Read and create projects', categories: ['Account'], actions: ['projects:project:read', 'projects:project:create'] },
+  {
+    name: 'ProjectManager',
+    scopeType: 'organization',
+    description: 'Read, create, update and delete projects',
+    categories: ['Account'],
+    actions: ['projects:project:read', 'projects:project:create', 'projects:project:update', 'projects:project:delete'],
+  },
   { name: 'AuditLogReadOnly', scopeType: 'organization', description: 'Read the audit trail', categories: ['Audit Trail'], actions: ['audit:event:read'] },
   {
     name: 'OrganizationManager',
     scopeType: 'organization',
     description: 'Every action in the organization, as the bootstrap key holds',
     categories: ['Organization'],
-    actions: [...SECRET_ALL, 'keys:kek:read', 'keys:kek:rotate', 'iam:read', 'iam:write', 'projects:project:read', 'projects:project:create', 'audit:event:read'],
+    actions: [
+      ...SECRET_ALL,
+      'keys:kek:read',
+      'keys:kek:rotate',
+      'iam:read',
+      'iam:write',
+      'projects:project:read',
+      'projects:project:create',
+      'projects:project:update',
+      'projects:project:delete',
+      'audit:event:read',
+    ],
   },
 ];
 

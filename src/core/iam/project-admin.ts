@@ -13,7 +13,8 @@ export interface ProjectInput {
 
 /** Projects of the caller's organization, as Scaleway's Account API manages them. */
 export const createProjectAdmin = ({ store, clock }: { store: IamStore; clock: Clock }) => {
-  const allowWrite = (actor: Actor) => checkAuthorization(actor, 'projects:project:create', { organizationId: actor.organizationId });
+  const allow = (actor: Actor, action: 'projects:project:create' | 'projects:project:update' | 'projects:project:delete') =>
+    checkAuthorization(actor, action, { organizationId: actor.organizationId });
 
   /** The organization's projects the caller has any right in; all of them for an admin. */
   const visibleProjects = async (actor: Actor): Promise<Project[]> => {
@@ -35,7 +36,7 @@ export const createProjectAdmin = ({ store, clock }: { store: IamStore; clock: C
 
   return {
     async createProject(actor: Actor, input: ProjectInput): Promise<Project> {
-      allowWrite(actor);
+      allow(actor, 'projects:project:create');
       const now = clock.nowMicros();
       const project: Project = {
         id: newId(),
@@ -51,7 +52,7 @@ export const createProjectAdmin = ({ store, clock }: { store: IamStore; clock: C
     listProjects: visibleProjects,
     getProject: visibleProject,
     async updateProject(actor: Actor, id: string, changes: Partial<ProjectInput>): Promise<Project> {
-      allowWrite(actor);
+      allow(actor, 'projects:project:update');
       const project = await visibleProject(actor, id);
       const updated: Project = {
         ...project,
@@ -64,7 +65,7 @@ export const createProjectAdmin = ({ store, clock }: { store: IamStore; clock: C
     },
     /** Only an empty project that no API key defaults to can go (the store checks both). */
     async deleteProject(actor: Actor, id: string): Promise<void> {
-      allowWrite(actor);
+      allow(actor, 'projects:project:delete');
       await visibleProject(actor, id);
       await store.deleteProject(id);
     },

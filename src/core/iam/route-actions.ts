@@ -42,6 +42,10 @@ export const ROUTE_ACTIONS: readonly RouteRights[] = [
   { api: 'ovh', method: 'GET', path: '/api/{okms}/v2/secretConfig', actions: ['secrets:secret:list', 'secrets:secret:read'] },
   { api: 'iam', method: 'GET', path: '/iam/v1alpha1/applications', actions: ['iam:read'] },
   { api: 'iam', method: 'POST', path: '/iam/v1alpha1/applications', actions: ['iam:write'] },
+  { api: 'iam', method: 'GET', path: '/iam/v1alpha1/users', actions: ['iam:read'] },
+  { api: 'iam', method: 'POST', path: '/iam/v1alpha1/groups', actions: ['iam:write'] },
+  { api: 'iam', method: 'GET', path: '/iam/v1alpha1/policies', actions: ['iam:read'] },
   { api: 'account', method: 'POST', path: '/account/v3/projects', actions: ['projects:project:create'] },
+  { api: 'account', method: 'PATCH', path: '/account/v3/projects/{project}', actions: ['projects:project:update'] },
   { api: 'coffer', method: 'GET', path: '/coffer/v1/keys', actions: ['keys:kek:read'] },
 ];

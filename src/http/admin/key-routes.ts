@@ -30,6 +30,7 @@ export const registerAdminRoutes = (app: FastifyInstance, services: CofferServic
       default_project_id: actor.defaultProjectId,
       role: actor.role,
       application_id: actor.applicationId,
+      user_id: actor.userId,
     });
   });
 

@@ -42,7 +42,7 @@ const policyFor = (organizationId: string, principal: Policy['principal']): Poli
   updatedAt: 6,
 });
 
-const userKey = (organizationId: string, userId: string, defaultProjectId = randomUUID()): ApiKeyRecord => ({
+const userKey = (organizationId: string, userId: string, defaultProjectId: string = randomUUID()): ApiKeyRecord => ({
   accessKey: `SCW${randomBytes(9).toString('hex').toUpperCase().slice(0, 17)}`,
   secretKeyHash: randomBytes(32),
   organizationId,
