@@ -1,31 +1,26 @@
-/** Where the CLI finds the server and its credentials: flags, then Coffer's env, then Scaleway's. */
-export interface ClientOptions {
-  url?: string | undefined;
-  secretKey?: string | undefined;
-}
+import { resolveConnection, type ConnectionFlags } from './config/connection.js';
+import { CliError, EXIT } from './errors.js';
+
+export { CliError } from './errors.js';
+
+/** Where the CLI finds the server and its credentials: flags, env, then profiles (see config/connection.ts). */
+export type ClientOptions = ConnectionFlags;
 
 export interface CofferClient {
   baseUrl: string;
+  projectId: string | undefined;
+  region: string;
   request(method: string, path: string, body?: unknown): Promise<Response>;
 }
 
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
-
 export const createClient = (options: ClientOptions): CofferClient => {
-  const baseUrl = (options.url ?? process.env.COFFER_ADDR ?? process.env.SCW_API_URL ?? 'http://127.0.0.1:8200').replace(/\/+$/, '');
-  const secretKey = options.secretKey ?? process.env.COFFER_SECRET_KEY ?? process.env.SCW_SECRET_KEY;
-  if (!secretKey) {
-    throw new CliError('no credentials: set SCW_SECRET_KEY (or COFFER_SECRET_KEY, or --secret-key)', 3);
-  }
+  const connection = resolveConnection(options);
+  const secretKey = connection.secretKey();
+  const baseUrl = connection.apiUrl;
   return {
     baseUrl,
+    projectId: connection.projectId,
+    region: connection.region,
     async request(method, path, body) {
       try {
         return await fetch(`${baseUrl}${path}`, {
@@ -34,11 +29,15 @@ export const createClient = (options: ClientOptions): CofferClient => {
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
       } catch (error) {
-        throw new CliError(`cannot reach ${baseUrl}: ${error instanceof Error ? error.message : String(error)}`, 4);
+        throw new CliError(`cannot reach ${baseUrl}: ${error instanceof Error ? error.message : String(error)}`, EXIT.unreachable);
       }
     },
   };
 };
+
+/** The exit code of an HTTP refusal, shared by admin commands and reference resolvers. */
+export const exitCodeOfStatus = (status: number): number =>
+  status === 401 || status === 403 ? EXIT.auth : status === 404 ? EXIT.notFound : status === 412 ? EXIT.unreadable : EXIT.failure;
 
 /** Turns an error response into a CliError carrying the server's message. */
 export const failFrom = async (response: Response): Promise<never> => {
@@ -51,5 +50,5 @@ export const failFrom = async (response: Response): Promise<never> => {
   } catch {
     // not JSON: show the text as it came
   }
-  throw new CliError(`server answered ${response.status}: ${message}`, response.status === 401 || response.status === 403 ? 3 : 1);
+  throw new CliError(`server answered ${response.status}: ${message}`, exitCodeOfStatus(response.status));
 };
