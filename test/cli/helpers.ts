@@ -1,0 +1,68 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT_DIR, type TestServer } from '../helpers/server.js';
+
+export const CLI_ENTRY = join(ROOT_DIR, 'src/cli/index.ts');
+
+export interface CliResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * An environment with nothing from the developer's shell but PATH: no SCW_*, VAULT_*
+ * or AWS_* leaks in, HOME is a fresh folder and the config file is the test's.
+ */
+export const cleanEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: mkdtempSync(join(tmpdir(), 'coffer-cli-home-')),
+  AWS_EC2_METADATA_DISABLED: 'true',
+  NO_COLOR: '1',
+  ...extra,
+});
+
+/** Runs `coffer …` from the sources, as the e2e tests of the CLI do. */
+export const coffer = (args: string[], env: Record<string, string>, input?: string | Buffer): CliResult => {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], { cwd: ROOT_DIR, env, input, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+};
+
+/** The same, asynchronously, for tests that signal the process while it runs. */
+export const cofferAsync = (args: string[], env: Record<string, string>) =>
+  spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+
+export const writeConfig = (config: unknown): string => {
+  const path = join(mkdtempSync(join(tmpdir(), 'coffer-cli-config-')), 'config.json');
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+};
+
+/** Raw HTTP calls to seed the server through its own wire APIs. */
+export const api = async (server: TestServer, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Record<string, unknown>> => {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'x-auth-token': server.secretKey, 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  }
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+};
+
+export const SCW = '/secret-manager/v1beta1/regions/fr-par';
+
+/** A Scaleway secret with one version per payload given; returns its id. */
+export const seedSecret = async (server: TestServer, input: { name: string; path?: string; type?: string }, ...payloads: string[]): Promise<string> => {
+  const secret = await api(server, 'POST', `${SCW}/secrets`, { name: input.name, path: input.path ?? '/', type: input.type ?? 'opaque' });
+  const id = String(secret.id);
+  for (const payload of payloads) {
+    await api(server, 'POST', `${SCW}/secrets/${id}/versions`, { data: Buffer.from(payload).toString('base64') });
+  }
+  return id;
+};
