@@ -20,3 +20,6 @@ export const dataKeyAad = (kekId: string, secretId: string, revision: number, de
 /** A version's payload, encrypted by its data key. */
 export const payloadAad = (secretId: string, revision: number, dekId: string): Buffer =>
   encode(['coffer/payload/v1', secretId, String(revision), dekId]);
+
+/** The audit trail's Ed25519 signing key (PKCS#8), sealed by the root key. */
+export const auditSigningKeyAad = (keyId: string): Buffer => encode(['coffer/audit-signing-key/v1', keyId]);

@@ -1,16 +1,20 @@
+import type { AuditStore } from '../core/audit/index.js';
 import type { IamStore } from '../core/iam/index.js';
 import type { KeyStore } from '../core/keys/index.js';
 import type { KvStore } from '../core/kv/index.js';
 import type { SecretStore } from '../core/secrets/index.js';
 import { POSTGRES_MIGRATION_LOCK, POSTGRES_MIGRATIONS } from './postgres/migrations.js';
 import { openPostgresDriver } from './postgres/postgres-driver.js';
+import { SqlAuditStore } from './sql/audit-repository.js';
+import { SqlAuditWrites } from './sql/audit-writes.js';
 import { SqlIamStore } from './sql/iam-repository.js';
 import { SqlKeyStore } from './sql/key-repository.js';
 import { SqlKvStore } from './sql/kv-repository.js';
 import { migrate, type MigrationPlan } from './sql/migrate.js';
 import { SqlSecretStore } from './sql/secret-repository.js';
 import type { SqlDialect, SqlDriver } from './sql/sql-driver.js';
-import { SQLITE_MIGRATIONS } from './sqlite/migrations.js';
+import { startAuditWorker } from './sqlite/audit-worker-client.js';
+import { SQLITE_AUDIT_MIGRATIONS, SQLITE_MIGRATIONS } from './sqlite/migrations.js';
 import { openSqliteDriver } from './sqlite/sqlite-driver.js';
 
 export type StorageOptions =
@@ -23,6 +27,7 @@ export interface Storage {
   keys: KeyStore;
   iam: IamStore;
   kv: KvStore;
+  audit: AuditStore;
   /** Resolves when the database answers; throws an `unavailable` AppError when it does not. */
   ping(): Promise<void>;
   /** Waits for running transactions, then releases the file or the pool. */
@@ -39,11 +44,40 @@ const open = (options: StorageOptions): { driver: SqlDriver; plan: MigrationPlan
         plan: { migrations: POSTGRES_MIGRATIONS, lockSql: POSTGRES_MIGRATION_LOCK },
       };
 
+export const SQLITE_AUDIT_FILE_NAME = 'audit.db';
+
+/**
+ * The audit trail's store: on PostgreSQL, the same database; on SQLite, its own file,
+ * read here and written by a worker thread.
+ */
+const openAuditStore = async (options: StorageOptions, driver: SqlDriver): Promise<{ store: AuditStore; close(): Promise<void> }> => {
+  if (options.kind === 'postgres') {
+    return { store: new SqlAuditStore(driver, new SqlAuditWrites(driver)), close: async () => {} };
+  }
+  const reader = openSqliteDriver(options.dataDir, SQLITE_AUDIT_FILE_NAME);
+  try {
+    await migrate(reader, { migrations: SQLITE_AUDIT_MIGRATIONS });
+  } catch (error) {
+    await reader.close();
+    throw error;
+  }
+  const writer = startAuditWorker(options.dataDir, SQLITE_AUDIT_FILE_NAME);
+  return {
+    store: new SqlAuditStore(reader, writer),
+    close: async () => {
+      await writer.close();
+      await reader.close();
+    },
+  };
+};
+
 /** Opens the configured engine, brings its schema up to date, and returns the core's ports over it. */
 export const openStorage = async (options: StorageOptions): Promise<Storage> => {
   const { driver, plan } = open(options);
+  let audit: Awaited<ReturnType<typeof openAuditStore>>;
   try {
     await migrate(driver, plan);
+    audit = await openAuditStore(options, driver);
   } catch (error) {
     await driver.close();
     throw error;
@@ -54,10 +88,14 @@ export const openStorage = async (options: StorageOptions): Promise<Storage> => 
     keys: new SqlKeyStore(driver),
     iam: new SqlIamStore(driver),
     kv: new SqlKvStore(driver),
+    audit: audit.store,
     ping: async () => {
       await driver.get('SELECT 1 AS ok');
     },
-    close: () => driver.close(),
+    close: async () => {
+      await audit.close();
+      await driver.close();
+    },
   };
 };
 

@@ -40,6 +40,14 @@ const refuse = (action: Action, resource: ResourceRef): AppError =>
  * limited to projects never covers an organization-wide request.
  */
 export const checkAuthorization = (actor: Actor, action: Action, resource: ResourceRef): void => {
+  const note = actor.note;
+  if (note) {
+    note.action = action;
+    // A later, broader check (the project) must not hide the secret an earlier one named.
+    if (note.resource?.secretId === undefined || resource.secretId !== undefined) {
+      note.resource = resource;
+    }
+  }
   if (resource.organizationId !== actor.organizationId) {
     throw refuse(action, resource);
   }
@@ -79,3 +87,10 @@ export const pathPrefixesAllowing = (actor: Actor, action: Action, projectId: st
 
 /** `/a/b` + `c` → `/a/b/c`; the root folder adds no segment. */
 export const fullSecretPath = (path: string, name: string): string => `${path === '/' ? '' : path}/${name}`;
+
+/** Records which version a read resolved to, for the request's audit event. */
+export const noteRevision = (actor: Actor, revision: number): void => {
+  if (actor.note) {
+    actor.note.revision = revision;
+  }
+};

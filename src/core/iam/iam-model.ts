@@ -48,6 +48,16 @@ export interface Actor {
   grants: readonly Grant[] | null;
   /** The client address of this request, for address-limited rules; null when unknown. */
   sourceAddress: string | null;
+  /** What this request asked the authorize seam for, for its audit event; absent on actors built outside a request. */
+  note?: AuditNote;
+}
+
+/** Filled in by `authorize` while a request runs: the last action asked and the most specific resource. */
+export interface AuditNote {
+  action: Action | null;
+  resource: ResourceRef | null;
+  /** The version a read resolved to (`latest` becomes a number). */
+  revision: number | null;
 }
 
 /** One rule of a policy, resolved to actions: where it applies and what it allows. */

@@ -111,6 +111,7 @@ export const createIamService = ({ store, clock, throttle: throttleSettings, key
       userId: record.userId,
       grants: found === null ? [] : found.grants,
       sourceAddress,
+      note: { action: null, resource: null, revision: null },
     };
   };
 

@@ -1,9 +1,9 @@
 export { createIamService, hashSecretKey } from './iam-service.js';
 export type { IamService, BootstrapRequest, BootstrapResult } from './iam-service.js';
 export type { IamStore, PrincipalStore } from './iam-store.js';
-export type { Action, Actor, ApiKeyRecord, Application, Grant, Group, Organization, Policy, PolicyRule, Principal, Project, ResourceRef, User } from './iam-model.js';
+export type { Action, Actor, AuditNote, ApiKeyRecord, Application, Grant, Group, Organization, Policy, PolicyRule, Principal, Project, ResourceRef, User } from './iam-model.js';
 export { PERMISSION_SETS, ROLE_BUNDLES, permissionSetNamed } from './permission-sets.js';
-export { fullSecretPath } from './authorization.js';
+export { checkAuthorization, fullSecretPath, noteRevision } from './authorization.js';
 export { conditionText } from './rule-conditions.js';
 export type { PermissionSet } from './permission-sets.js';
 export { createIamAdminService } from './iam-admin-service.js';

@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock.js';
 import { notFound, preconditionFailed } from '../../shared/errors.js';
-import { fullSecretPath, type Actor, type Project } from '../iam/index.js';
+import { fullSecretPath, noteRevision, type Actor, type Project } from '../iam/index.js';
 import type { KeyService } from '../keys/index.js';
 import { isExpired } from './ephemeral.js';
 import {
@@ -59,6 +59,7 @@ export const createAccessService = ({ store, keys, iam, clock, regions }: Access
   const deliver = async (actor: Actor, region: string, found: VersionWithPayload): Promise<AccessedVersion> => {
     const { version, sealed } = found;
     const secret = authorizeSecret(iam, actor, found.secret, found.secret.id, 'secrets:version:access');
+    noteRevision(actor, version.revision);
     assertNotScheduledForDeletion(secret);
     const refusal = accessRefusal(version);
     if (refusal) {

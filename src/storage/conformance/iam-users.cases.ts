@@ -79,11 +79,14 @@ export const iamUserCases = (storage: StorageRef): void => {
     const organizationId = await newOrganization(storage);
     const inner = group(organizationId);
     await storage().iam.insertGroup(inner);
-    const outer = group(organizationId, [
-      { kind: 'user', id: randomUUID() },
-      { kind: 'group', id: inner.id },
-      { kind: 'application', id: randomUUID() },
-    ]);
+    const outer = {
+      ...group(organizationId, [
+        { kind: 'user', id: randomUUID() },
+        { kind: 'group', id: inner.id },
+        { kind: 'application', id: randomUUID() },
+      ]),
+      createdAt: 5,
+    };
     await storage().iam.insertGroup(outer);
     assert.deepEqual(await storage().iam.getGroup(outer.id), outer);
     assert.deepEqual(await storage().iam.listGroups(organizationId), [inner, outer]);

@@ -1,6 +1,7 @@
 import { after, before, describe } from 'node:test';
 import type { Storage } from '../index.js';
 import type { OpenedStorage } from './fixtures.js';
+import { auditCases } from './audit.cases.js';
 import { keyCases } from './key.cases.js';
 import { kvCases } from './kv.cases.js';
 import { iamCases } from './iam.cases.js';
@@ -41,5 +42,6 @@ export const runStoreConformanceSuite = (name: string, open: () => Promise<Opene
     describe('iam principals', () => iamPrincipalCases(storage));
     describe('iam users and groups', () => iamUserCases(storage));
     describe('key/value view', () => kvCases(storage));
+    describe('audit trail', () => auditCases(storage));
   });
 };

@@ -1,3 +1,4 @@
+import { auditSchemaSql } from '../sql/audit-schema.js';
 import type { Migration } from '../sql/sql-driver.js';
 
 /**
@@ -95,5 +96,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         member_kind TEXT NOT NULL, member_id TEXT NOT NULL, position BIGINT NOT NULL, PRIMARY KEY (group_id, member_id));
       CREATE INDEX group_members_member ON group_members (member_id)
     `,
+  },
+  {
+    version: 5,
+    name: 'audit trail: hash-chained events per process, signed checkpoints, signing key, usage totals',
+    sql: auditSchemaSql('BIGINT', 'BYTEA'),
   },
 ];

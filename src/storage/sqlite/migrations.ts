@@ -1,3 +1,4 @@
+import { auditSchemaSql } from '../sql/audit-schema.js';
 import type { Migration } from '../sql/sql-driver.js';
 
 /**
@@ -90,4 +91,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX group_members_member ON group_members (member_id)
     `,
   },
+];
+
+/** The schema history of `audit.db`, SQLite's separate audit file. */
+export const SQLITE_AUDIT_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'audit trail: hash-chained events per process, signed checkpoints, signing key, usage totals', sql: auditSchemaSql('INTEGER', 'BLOB') },
 ];

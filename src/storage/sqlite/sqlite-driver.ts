@@ -9,9 +9,9 @@ type Params = readonly SqlValue[];
 
 export const SQLITE_FILE_NAME = 'coffer.db';
 
-const openDatabase = (dataDir: string): Database.Database => {
+const openDatabase = (dataDir: string, fileName: string): Database.Database => {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const file = join(dataDir, SQLITE_FILE_NAME);
+  const file = join(dataDir, fileName);
   // Created owner-only before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
   closeSync(openSync(file, 'a', 0o600));
   const db = new Database(file);
@@ -34,10 +34,10 @@ const openDatabase = (dataDir: string): Database.Database => {
  * read uncommitted rows, or see its own acknowledged write rolled back with someone
  * else's transaction. When no transaction is open, calls run at once (the fast path).
  */
-export const openSqliteDriver = (dataDir: string): SqlDriver => {
+export const openSqliteDriver = (dataDir: string, fileName = SQLITE_FILE_NAME): SqlDriver => {
   let db: Database.Database;
   try {
-    db = openDatabase(dataDir);
+    db = openDatabase(dataDir, fileName);
   } catch (error) {
     throw translateDriverError(error);
   }

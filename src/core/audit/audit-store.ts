@@ -1,0 +1,29 @@
+import type { AppendBatch, AuditChain, AuditCheckpoint, AuditQuery, AuditRecord, SecretUsage, StoredSigningKey, UsageTotals } from './audit-model.js';
+
+/** Persistence of the audit trail: events, chains, signed checkpoints, the signing key and usage totals. */
+export interface AuditStore {
+  listSigningKeys(): Promise<StoredSigningKey[]>;
+  /** Keeps the first key stored by any process; a later insert of another key does nothing. */
+  insertSigningKey(key: StoredSigningKey): Promise<void>;
+
+  /** The batch's events, its chain's new head and its usage totals, durable together or not at all. */
+  append(batch: AppendBatch): Promise<void>;
+  insertCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
+
+  listChains(): Promise<AuditChain[]>;
+  listCheckpoints(): Promise<AuditCheckpoint[]>;
+  /** Up to `limit` events of a chain after `afterSeq`, in sequence order, optionally within a time range. */
+  scanChain(chainId: string, afterSeq: number, limit: number, range: { from: number | null; to: number | null }): Promise<AuditRecord[]>;
+  countEvents(range: { from: number | null; to: number | null }): Promise<number>;
+  queryEvents(query: AuditQuery, limit: number): Promise<AuditRecord[]>;
+
+  secretUsage(secretId: string): Promise<SecretUsage>;
+  /** Usage totals of these secrets; a secret never read is absent. */
+  usageOfSecrets(secretIds: readonly string[]): Promise<Map<string, UsageTotals>>;
+
+  /**
+   * Drops a chain's events up to `anchor.seq`, records the anchor as the chain's new
+   * start and stores the signed anchor checkpoint, in one step. Returns how many went.
+   */
+  prune(anchor: AuditCheckpoint): Promise<number>;
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { genesisHash, recordHash, type AuditRecord } from '../../shared/audit/audit-record.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import type { AuditChain, AuditEntry, UsageDelta } from './audit-model.js';
+import type { AuditSigner } from './audit-signer.js';
+import type { AuditStore } from './audit-store.js';
+
+export interface AuditWriterOptions {
+  store: AuditStore;
+  signer: AuditSigner;
+  clock: Clock;
+  logger: Logger;
+  /** A signed checkpoint at least every this many events… */
+  checkpointEvery: number;
+  /** …and at least this often while events arrive. */
+  checkpointSeconds: number;
+}
+
+interface Pending {
+  entry: AuditEntry;
+  time: number;
+  settle(error: AppError | null): void;
+}
+
+/** Events one flush writes at most; the rest wait for the next. */
+const MAX_BATCH = 512;
+const PROBE_MS = 1000;
+
+const ACCESS_ACTION = 'secrets:version:access';
+
+/** Successful reads of payloads in a batch, counted per secret, revision and reader. */
+const usageOf = (events: readonly AuditRecord[]): UsageDelta[] => {
+  const totals = new Map<string, UsageDelta>();
+  for (const event of events) {
+    if (event.action !== ACCESS_ACTION || event.outcome !== 'success' || event.secretId === null) {
+      continue;
+    }
+    const reader = event.actorAccessKey ?? 'anonymous';
+    const revision = event.revision ?? 'unknown';
+    const key = `${event.secretId}\u0000${revision}\u0000${reader}`;
+    const total = totals.get(key) ?? { secretId: event.secretId, revision, reader, count: 0, lastAccessedAt: event.time };
+    total.count += 1;
+    total.lastAccessedAt = Math.max(total.lastAccessedAt, event.time);
+    totals.set(key, total);
+  }
+  return [...totals.values()];
+};
+
+/**
+ * This process's chain, written by group commit: events queue while a batch is being
+ * made durable, then go together in the next one, so one fsync serves many requests.
+ * `record` resolves only once its event is durable; a failed batch rejects every event
+ * in it with `unavailable`, and the chain does not move.
+ */
+export const createAuditWriter = ({ store, signer, clock, logger, checkpointEvery, checkpointSeconds }: AuditWriterOptions) => {
+  const chainId = randomUUID();
+  const genesis = genesisHash(chainId);
+  let chain: AuditChain = { chainId, startedAt: clock.nowMicros(), anchorSeq: 0, anchorHash: genesis, headSeq: 0, headHash: genesis };
+  let queue: Pending[] = [];
+  let flushing: Promise<void> | null = null;
+  let scheduled = false;
+  let lastTime = 0;
+  let healthy = true;
+  let probe: NodeJS.Timeout | null = null;
+  let checkpointed = { seq: 0, at: Date.now() };
+
+  const checkpoint = async (kind: 'periodic' | 'close'): Promise<void> => {
+    if (chain.headSeq === checkpointed.seq) {
+      return;
+    }
+    const signed = signer.sign({ chainId, seq: chain.headSeq, hash: chain.headHash, time: clock.nowMicros(), kind });
+    checkpointed = { seq: signed.seq, at: Date.now() };
+    try {
+      await store.insertCheckpoint(signed);
+    } catch (error) {
+      logger.error({ err: error }, 'an audit checkpoint could not be stored');
+    }
+  };
+
+  const flush = async (): Promise<void> => {
+    const batch = queue.slice(0, MAX_BATCH);
+    queue = queue.slice(batch.length);
+    let seq = chain.headSeq;
+    let prevHash = chain.headHash;
+    const events = batch.map((item): AuditRecord => {
+      seq += 1;
+      const unhashed = { ...item.entry, chainId, seq, time: item.time, prevHash };
+      prevHash = recordHash(unhashed);
+      return { ...unhashed, hash: prevHash };
+    });
+    const next = { ...chain, headSeq: seq, headHash: prevHash };
+    try {
+      await store.append({ events, chain: next, usage: usageOf(events) });
+      chain = next;
+      healthy = true;
+      batch.forEach((item) => item.settle(null));
+    } catch (error) {
+      healthy = false;
+      logger.error({ err: error, events: batch.length }, 'audit events could not be made durable; refusing requests until the trail is writable');
+      const refusal = new AppError('unavailable', 'the audit trail cannot record this request, so it was not served');
+      batch.forEach((item) => item.settle(refusal));
+      startProbing();
+    }
+    if (chain.headSeq - checkpointed.seq >= checkpointEvery || (chain.headSeq > checkpointed.seq && Date.now() - checkpointed.at >= checkpointSeconds * 1000)) {
+      await checkpoint('periodic');
+    }
+  };
+
+  const schedule = (): void => {
+    if (scheduled || flushing) {
+      return;
+    }
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      flushing = flush().finally(() => {
+        flushing = null;
+        if (queue.length > 0) {
+          schedule();
+        }
+      });
+    });
+  };
+
+  /** While the store refuses writes, try an empty batch (the chain record alone) every second. */
+  const startProbing = (): void => {
+    probe ??= setInterval(() => {
+      store.append({ events: [], chain, usage: [] }).then(
+        () => {
+          healthy = true;
+          if (probe) {
+            clearInterval(probe);
+            probe = null;
+          }
+        },
+        () => {},
+      );
+    }, PROBE_MS);
+    probe.unref();
+  };
+
+  const timer = setInterval(() => void checkpoint('periodic'), checkpointSeconds * 1000);
+  timer.unref();
+
+  return {
+    chainId,
+    healthy: () => healthy,
+    record(entry: AuditEntry): Promise<void> {
+      // Times never go back along a chain, so a time range is a run of sequence numbers.
+      lastTime = Math.max(clock.nowMicros(), lastTime);
+      const time = lastTime;
+      return new Promise((resolve, reject) => {
+        queue.push({ entry, time, settle: (error) => (error ? reject(error) : resolve()) });
+        schedule();
+      });
+    },
+    /** Writes what is queued, then a closing checkpoint. */
+    async close(): Promise<void> {
+      clearInterval(timer);
+      if (probe) {
+        clearInterval(probe);
+      }
+      while (queue.length > 0 || flushing || scheduled) {
+        await (flushing ?? new Promise((resolve) => setImmediate(resolve)));
+      }
+      await checkpoint('close');
+    },
+  };
+};
+
+export type AuditWriter = ReturnType<typeof createAuditWriter>;

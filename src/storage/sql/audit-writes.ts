@@ -1,0 +1,74 @@
+import type { AppendBatch, AuditCheckpoint, AuditRecord, StoredSigningKey } from '../../core/audit/index.js';
+import { insertSql } from './iam-rows.js';
+import { asBuffer, type SqlDriver, type SqlExecutor } from './sql-driver.js';
+import { CHAIN_COLUMNS, chainValues, CHECKPOINT_COLUMNS, checkpointValues, EVENT_COLUMNS, eventValues } from './audit-rows.js';
+
+/** The trail's writes; SQLite runs them on a worker thread so that fsyncs never stall requests. */
+export interface AuditWrites {
+  insertSigningKey(key: StoredSigningKey): Promise<void>;
+  append(batch: AppendBatch): Promise<void>;
+  insertCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
+  prune(anchor: AuditCheckpoint): Promise<number>;
+}
+
+const EVENT_COLUMN_COUNT = EVENT_COLUMNS.split(', ').length;
+/** Rows per INSERT: a few fixed sizes, so PostgreSQL prepares a few statements, not one per batch size. */
+const CHUNKS = [64, 16, 4, 1];
+
+const insertEvents = (rows: number): string => {
+  const row = `(${Array.from({ length: EVENT_COLUMN_COUNT }, () => '?').join(', ')})`;
+  return `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`;
+};
+
+const UPSERT_CHAIN = `${insertSql('audit_chains', CHAIN_COLUMNS)} ON CONFLICT (chain_id) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash`;
+const UPSERT_USAGE =
+  'INSERT INTO secret_usage (secret_id, revision, reader, access_count, last_accessed_at) VALUES (?, ?, ?, ?, ?) ' +
+  'ON CONFLICT (secret_id, revision, reader) DO UPDATE SET access_count = secret_usage.access_count + excluded.access_count, ' +
+  'last_accessed_at = CASE WHEN excluded.last_accessed_at > secret_usage.last_accessed_at THEN excluded.last_accessed_at ELSE secret_usage.last_accessed_at END';
+const INSERT_CHECKPOINT = `${insertSql('audit_checkpoints', CHECKPOINT_COLUMNS)} ON CONFLICT (chain_id, seq, kind) DO NOTHING`;
+
+const writeEvents = async (tx: SqlExecutor, events: readonly AuditRecord[]): Promise<void> => {
+  let offset = 0;
+  for (const size of CHUNKS) {
+    while (events.length - offset >= size) {
+      await tx.run(insertEvents(size), events.slice(offset, offset + size).flatMap(eventValues));
+      offset += size;
+    }
+  }
+};
+
+export class SqlAuditWrites implements AuditWrites {
+  constructor(private readonly db: SqlDriver) {}
+
+  async insertSigningKey(key: StoredSigningKey): Promise<void> {
+    await this.db.run('INSERT INTO audit_signing_keys (key_id, public_key, sealed_private_key, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key_id) DO NOTHING', [
+      key.keyId,
+      key.publicKey,
+      asBuffer(key.sealedPrivateKey),
+      key.createdAt,
+    ]);
+  }
+
+  async append(batch: AppendBatch): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await writeEvents(tx, batch.events);
+      await tx.run(UPSERT_CHAIN, chainValues(batch.chain));
+      for (const usage of batch.usage) {
+        await tx.run(UPSERT_USAGE, [usage.secretId, usage.revision, usage.reader, usage.count, usage.lastAccessedAt]);
+      }
+    });
+  }
+
+  async insertCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    await this.db.run(INSERT_CHECKPOINT, checkpointValues(checkpoint));
+  }
+
+  async prune(anchor: AuditCheckpoint): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const { changes } = await tx.run('DELETE FROM audit_events WHERE chain_id = ? AND seq <= ?', [anchor.chainId, anchor.seq]);
+      await tx.run('UPDATE audit_chains SET anchor_seq = ?, anchor_hash = ? WHERE chain_id = ? AND anchor_seq < ?', [anchor.seq, anchor.hash, anchor.chainId, anchor.seq]);
+      await tx.run(INSERT_CHECKPOINT, checkpointValues(anchor));
+      return changes;
+    });
+  }
+}
