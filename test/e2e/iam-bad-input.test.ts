@@ -36,7 +36,7 @@ describe('IAM API: bad input', () => {
       [{ ...base, rules: [{ permission_set_names: ['SecretManagerReadOnly'] }] }, /either project_ids or organization_id/],
       [{ ...base, application_id: randomUUID() }, /not found|application/],
       [{ ...base, user_id: randomUUID() }, /user/],
-      [{ ...base, user_id: randomUUID(), group_id: randomUUID() }, /only one of/],
+      [{ ...base, user_id: randomUUID(), group_id: randomUUID() }, /at most one principal/],
     ];
     for (const [body, message] of cases) {
       const refused = await call('POST', '/policies', body);
