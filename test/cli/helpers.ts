@@ -31,6 +31,17 @@ export const coffer = (args: string[], env: Record<string, string>, input?: stri
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 };
 
+/** The same without blocking this process, for tests that serve the CLI's requests themselves. */
+export const cofferResult = (args: string[], env: Record<string, string>): Promise<CliResult> =>
+  new Promise((resolve) => {
+    const child = cofferAsync(args, env);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
+
 /** The same, asynchronously, for tests that signal the process while it runs. */
 export const cofferAsync = (args: string[], env: Record<string, string>) =>
   spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -24,7 +24,7 @@ export class ResolutionError extends CliError {
   constructor(
     readonly kind: FailureKind,
     readonly reference: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`${reference}: ${reason}`, EXIT_OF[kind]);
     this.name = 'ResolutionError';

@@ -49,7 +49,15 @@ export class Resolver {
       document = fetchDocument(reference, documentKey);
       this.documents.set(documentKey, document);
     }
-    return selectValue(await document, reference.selector, formatReference(reference));
+    const text = formatReference(reference);
+    let payload: Buffer;
+    try {
+      payload = await document;
+    } catch (error) {
+      // The fetch is shared by every selector of the document: name the reference asked for.
+      throw error instanceof ResolutionError ? new ResolutionError(error.kind, text, error.reason) : error;
+    }
+    return selectValue(payload, reference.selector, text);
   }
 
   resolveText(text: string): Promise<string> {

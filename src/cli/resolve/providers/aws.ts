@@ -33,6 +33,10 @@ const versionOf = (reference: SecretReference): { VersionId?: string; VersionSta
 
 const clients = new Map<string, SecretsManagerClient>();
 
+// The SDK warns on every run under Node 20 that its future releases will need Node 22:
+// a note for whoever upgrades the dependency, not for someone reading a secret.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /**
  * GetSecretValue through the AWS SDK v3 (JSON 1.1, SigV4). The locator is the secret
  * name, slashes included, or an ARN. The SDK's chain supplies what the instance does
