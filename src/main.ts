@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Config } from './config/config.js';
+import { createAuditService, createAuditWriter, loadAuditSigner } from './core/audit/index.js';
 import { createIamAdminService, createIamService } from './core/iam/index.js';
 import { createKeyService } from './core/keys/index.js';
 import { createKvService } from './core/kv/index.js';
@@ -11,7 +12,7 @@ import {
   createSecretService,
   createVersionService,
 } from './core/secrets/index.js';
-import { decodeRootKey, loadOrCreateRootKeyFile } from './crypto/index.js';
+import { decodeRootKey, deriveKey, loadOrCreateRootKeyFile } from './crypto/index.js';
 import { buildApp } from './http/app.js';
 import { systemClock } from './shared/clock.js';
 import { openStorage } from './storage/index.js';
@@ -71,6 +72,25 @@ export const startServer = async (config: Config, announce: Announce = console.l
     retentionSeconds: config.deletionRetentionSeconds,
   });
 
+  const auditSigner = await loadAuditSigner({ store: storage.audit, rootKey, clock });
+  const auditWriter = createAuditWriter({
+    store: storage.audit,
+    signer: auditSigner,
+    clock,
+    logger,
+    checkpointEvery: config.auditCheckpointEvents,
+    checkpointSeconds: config.auditCheckpointSeconds,
+  });
+  const audit = createAuditService({
+    store: storage.audit,
+    writer: auditWriter,
+    signer: auditSigner,
+    tokenHmacKey: deriveKey(rootKey, 'coffer/audit-token-hmac/v1'),
+    clock,
+    logger,
+    retentionDays: config.auditRetentionDays,
+  });
+
   const bootstrap = await iam.bootstrap({
     organizationId: config.organizationId,
     projectId: config.defaultProjectId,
@@ -87,7 +107,20 @@ export const startServer = async (config: Config, announce: Announce = console.l
   }
 
   const app = buildApp({
-    services: { iam, iamAdmin, secrets, versions, access, browse, kv, keys, checkHealth: () => storage.ping() },
+    services: {
+      iam,
+      iamAdmin,
+      secrets,
+      versions,
+      access,
+      browse,
+      kv,
+      keys,
+      audit,
+      recordRequests: config.audit === 'on',
+      defaultRegion: regions[0] ?? 'fr-par',
+      checkHealth: () => storage.ping(),
+    },
     logger,
     vault: { mounts: config.vaultMounts, defaultRegion: regions[0] ?? 'fr-par' },
   });
@@ -97,6 +130,10 @@ export const startServer = async (config: Config, announce: Announce = console.l
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
   const url = `http://${host}:${port}`;
   maintenance.start(config.maintenanceIntervalSeconds);
+  // Retention runs hourly; a failed prune is retried at the next hour.
+  const pruning = setInterval(() => void audit.prune().catch((error: unknown) => logger.error({ err: error }, 'audit pruning failed')), 3_600_000);
+  pruning.unref();
+  void audit.prune().catch((error: unknown) => logger.error({ err: error }, 'audit pruning failed'));
   announce(`Coffer listening on ${url} (storage: ${config.storage}, regions: ${regions.join(', ')})`);
 
   let closing: Promise<void> | undefined;
@@ -106,7 +143,10 @@ export const startServer = async (config: Config, announce: Announce = console.l
       // Stop taking requests, let in-flight ones finish, then close the store.
       closing ??= (async () => {
         await app.close();
+        clearInterval(pruning);
         await maintenance.stop();
+        // Every acknowledged request's event is written, then a closing checkpoint is signed.
+        await auditWriter.close();
         await storage.close();
       })();
       return closing;

@@ -14,6 +14,10 @@ export const defaults = {
   vaultMounts: '',
   authFailuresPerMinute: 20,
   keyRequestsPerSecond: 0,
+  audit: 'on',
+  auditCheckpointEvents: 1000,
+  auditCheckpointSeconds: 60,
+  auditRetentionDays: 0,
 } as const;
 
 /**
@@ -72,6 +76,10 @@ const configSchema = z
     vaultMounts: vaultMountsSchema,
     authFailuresPerMinute: z.coerce.number().int().min(1).describe('failed authentications per client address and minute before 429'),
     keyRequestsPerSecond: z.coerce.number().min(0).describe('requests a second per API key; 0 is no limit'),
+    audit: z.enum(['on', 'off']).describe('off only to measure what auditing costs: requests are then not recorded'),
+    auditCheckpointEvents: z.coerce.number().int().min(1).describe('a signed checkpoint at least every this many events'),
+    auditCheckpointSeconds: z.coerce.number().positive().describe('and at least this often'),
+    auditRetentionDays: z.coerce.number().min(0).describe('audit events older than this are pruned; 0 keeps them all'),
   })
   .refine((config) => config.storage !== 'postgres' || Boolean(config.postgresUrl), {
     message: 'storage=postgres needs --postgres-url or COFFER_POSTGRES_URL',
@@ -110,6 +118,10 @@ const ENV_NAMES = {
   vaultMounts: 'COFFER_VAULT_MOUNTS',
   authFailuresPerMinute: 'COFFER_AUTH_FAILURES_PER_MINUTE',
   keyRequestsPerSecond: 'COFFER_KEY_REQUESTS_PER_SECOND',
+  audit: 'COFFER_AUDIT',
+  auditCheckpointEvents: 'COFFER_AUDIT_CHECKPOINT_EVENTS',
+  auditCheckpointSeconds: 'COFFER_AUDIT_CHECKPOINT_SECONDS',
+  auditRetentionDays: 'COFFER_AUDIT_RETENTION_DAYS',
 } as const;
 
 export class ConfigError extends Error {}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from './admin/key-routes.js';
+import { registerAuditTrail } from './audit-trail.js';
 import { sendJson } from './json.js';
 import { sendOvhError } from './ovh/errors.js';
 import { registerAccountApi } from './account/index.js';
@@ -88,6 +89,10 @@ export const buildApp = ({ services, logger, vault }: AppOptions): FastifyInstan
     reply.header('x-request-id', request.id);
     done();
   });
+
+  if (services.recordRequests) {
+    registerAuditTrail(app, services.audit);
+  }
 
   app.get('/health', async (_request, reply) => {
     await services.checkHealth();

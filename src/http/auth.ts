@@ -5,7 +5,7 @@ import { AppError } from '../shared/errors.js';
 const actors = new WeakMap<FastifyRequest, Actor>();
 
 /** Reads the caller's API secret key from the headers each wire API uses. */
-const tokenOf = (request: FastifyRequest): string | undefined => {
+export const tokenOf = (request: FastifyRequest): string | undefined => {
   const header = request.headers['x-auth-token'] ?? request.headers['x-vault-token'];
   if (typeof header === 'string' && header !== '') {
     return header;
@@ -36,3 +36,6 @@ export const actorOf = (request: FastifyRequest): Actor => {
   }
   return actor;
 };
+
+/** The caller, when the request got as far as authenticating; for its audit event. */
+export const actorIfAny = (request: FastifyRequest): Actor | undefined => actors.get(request);

@@ -1,3 +1,4 @@
+import type { AuditService } from '../core/audit/index.js';
 import type { IamAdminService, IamService } from '../core/iam/index.js';
 import type { KeyService } from '../core/keys/index.js';
 import type { KvService } from '../core/kv/index.js';
@@ -14,6 +15,11 @@ export interface CofferServices {
   /** The key/value view (Vault KV v2, OVHcloud) over the same secrets. */
   kv: KvService;
   keys: Pick<KeyService, 'rotate' | 'listScopes'>;
+  audit: AuditService;
+  /** The first configured region: where region-less Coffer endpoints look. */
+  defaultRegion: string;
+  /** Whether requests are recorded (off only to measure what auditing costs). */
+  recordRequests: boolean;
   /** Resolves when the store answers; `/health` uses it. */
   checkHealth(): Promise<void>;
 }

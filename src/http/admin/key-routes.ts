@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { admitStream } from '../audit-gate.js';
 import { actorOf, registerAuthentication } from '../auth.js';
 import { sendJson } from '../json.js';
 import { handleScalewayError } from '../scaleway/errors.js';
 import type { CofferServices } from '../services.js';
+import { registerAuditRoutes } from './audit-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
 import { parseWith } from '../validation.js';
 
@@ -20,6 +22,7 @@ export const registerAdminRoutes = (app: FastifyInstance, services: CofferServic
   app.setErrorHandler(handleScalewayError);
   registerAuthentication(app, services.iam);
   registerDomainRoutes(app, services);
+  registerAuditRoutes(app, services);
 
   // Any valid key may ask who it is; `coffer iam whoami` shows it.
   app.get('/whoami', async (request, reply) => {
@@ -53,6 +56,9 @@ export const registerAdminRoutes = (app: FastifyInstance, services: CofferServic
         (!body.region || scope.region === body.region),
     );
     reply.hijack();
+    if (!(await admitStream(reply, 200))) {
+      return reply;
+    }
     reply.raw.writeHead(200, { 'content-type': 'application/x-ndjson', 'x-request-id': request.id });
     const write = (line: object) => reply.raw.write(`${JSON.stringify(line)}\n`);
     write({ type: 'start', scopes: scopes.length });

@@ -116,3 +116,7 @@ export const handleOvhError = (error: FastifyError | Error, request: FastifyRequ
   request.log.error({ err: error }, 'ovh request failed');
   return sendMapped(reply, MAPPINGS.internal, ['internal error']);
 };
+
+/** OVHcloud's ErrorResponse for a request refused because it could not be audited. */
+export const ovhUnavailableBody = (requestId: string, message: string): string =>
+  JSON.stringify({ error_id: randomUUID(), error_code: errorCode(MAPPINGS.unavailable.category, MAPPINGS.unavailable.detail), errors: [message], request_id: requestId });

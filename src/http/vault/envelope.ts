@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { formatMicros } from '../../shared/clock.js';
 import type { KvKeyMetadata, KvVersionInfo } from '../../core/kv/index.js';
+import { writeAudited } from '../audit-gate.js';
 import { sendJson } from '../json.js';
 import { formatDurationSeconds } from '../go-duration.js';
 import { sortKeys } from './kv-call.js';
@@ -39,8 +40,7 @@ export const sendErrors = (reply: FastifyReply, status: number, errors: string[]
 /** 204: Vault still labels the empty body as JSON. */
 export const sendEmpty = (reply: FastifyReply, status = 204): FastifyReply => {
   reply.hijack();
-  reply.raw.writeHead(status, { 'content-type': 'application/json', 'content-length': 0, 'x-request-id': reply.request.id });
-  reply.raw.end();
+  writeAudited(reply, status, { 'content-type': 'application/json', 'x-request-id': reply.request.id }, '');
   return reply;
 };
 

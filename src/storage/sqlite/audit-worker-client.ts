@@ -58,7 +58,7 @@ export const startAuditWorker = (dataDir: string, fileName: string): AuditWrites
   worker.on('error', (error) => failAll(new AppError('unavailable', `the audit writer stopped: ${error.message}`)));
   worker.on('exit', () => failAll(broken ?? new AppError('unavailable', 'the audit writer has stopped')));
 
-  const call = <T>(request: Call): Promise<T> => {
+  const call = <T = unknown>(request: Call): Promise<T> => {
     if (broken) {
       return Promise.reject(broken);
     }
@@ -70,9 +70,15 @@ export const startAuditWorker = (dataDir: string, fileName: string): AuditWrites
   };
 
   return {
-    append: (batch) => call<void>({ method: 'append', batch }),
-    insertCheckpoint: (checkpoint) => call<void>({ method: 'insertCheckpoint', checkpoint }),
-    insertSigningKey: (key) => call<void>({ method: 'insertSigningKey', key }),
+    append: async (batch) => {
+      await call({ method: 'append', batch });
+    },
+    insertCheckpoint: async (checkpoint) => {
+      await call({ method: 'insertCheckpoint', checkpoint });
+    },
+    insertSigningKey: async (key) => {
+      await call({ method: 'insertSigningKey', key });
+    },
     prune: (anchor) => call<number>({ method: 'prune', anchor }),
     async close() {
       await worker.terminate();
