@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerGet } from './commands/get.js';
 import { registerIam } from './commands/iam.js';
@@ -26,6 +27,7 @@ registerRun(program);
 registerInject(program);
 registerKeys(program);
 registerIam(program);
+registerAudit(program);
 registerCompletion(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -97,7 +97,8 @@ export const registerAuditRoutes = (app: FastifyInstance, services: CofferServic
       query.page_size,
     );
     const last = events.at(-1);
-    return sendJson(reply, 200, { events: events.map(presentEvent), next_cursor: last && events.length === query.page_size ? cursorOf(last) : null });
+    // The cursor follows the last event even on a short page, so `tail -f` resumes from it.
+    return sendJson(reply, 200, { events: events.map(presentEvent), next_cursor: last ? cursorOf(last) : (query.cursor ?? null), more: events.length === query.page_size });
   });
 
   // JSON Lines, streamed page by page: an export of millions of events never sits in memory.
