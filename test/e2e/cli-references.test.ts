@@ -131,7 +131,7 @@ describe('coffer get: references resolved against a real Coffer server', () => {
   });
 
   it('a missing secret, version or field is "not found"', () => {
-    fails('vault://secret/production/nothing#k', 5, /vault:\/\/secret\/production\/nothing: secret not found/);
+    fails('vault://secret/production/nothing#k', 5, /vault:\/\/secret\/production\/nothing#k: secret not found/);
     fails('vault://secret/production/aws@9#access_key', 5, /version 9 not found/);
     fails(`scw://${secretId}@7#access_key`, 5, /version not found/);
     fails('scw://staging/none#k', 5, /secret not found/);
