@@ -27,7 +27,9 @@ const sqliteTrail = (dataDir: string): RawTrail => {
     run: async (sql, params = []) => {
       db.prepare(sql).run(...params);
     },
-    close: async () => db.close(),
+    close: async () => {
+      db.close();
+    },
   };
 };
 
