@@ -49,7 +49,7 @@ describe('authorization matrix: routes × permission sets', () => {
       headers['content-type'] = 'application/json';
     }
     const response = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    return { status: response.status, json: (await response.json().catch(() => null)) as Record<string, unknown> | null };
+    return { status: response.status, requestId: response.headers.get('x-request-id') ?? '', json: (await response.json().catch(() => null)) as Record<string, unknown> | null };
   };
   const admin = (method: string, path: string, body?: unknown) => call(method, path, server.secretKey, body);
 
@@ -116,6 +116,9 @@ describe('authorization matrix: routes × permission sets', () => {
     return { secret, key: name, version: '1', project: server.projectId, okms };
   };
 
+  /** Every matrix call, to check afterwards that the audit trail holds exactly one event for each. */
+  const calls: { requestId: string; route: RouteRights; status: number; authenticated: boolean }[] = [];
+
   it(`allows exactly what the table and the permission sets say (${ROUTE_ACTIONS.length} routes × ${ALL_SETS.length + 5} principals)`, async () => {
     const mismatches: string[] = [];
     for (const route of ROUTE_ACTIONS) {
@@ -131,6 +134,7 @@ describe('authorization matrix: routes × permission sets', () => {
             : route.actions.every((action) => principal.actions !== 'unauthenticated' && principal.actions.has(action))
               ? 'allowed'
               : 403;
+        calls.push({ requestId: answer.requestId, route, status: answer.status, authenticated: principal.actions !== 'unauthenticated' });
         const ok = expected === 'allowed' ? answer.status >= 200 && answer.status < 300 : answer.status === expected;
         if (!ok) {
           mismatches.push(`${route.method} ${route.path} as ${principal.name}: expected ${expected}, got ${answer.status} ${JSON.stringify(answer.json).slice(0, 160)}`);
@@ -144,5 +148,29 @@ describe('authorization matrix: routes × permission sets', () => {
       }
     }
     assert.deepEqual(mismatches, []);
+  });
+
+  it('records every one of those calls in the audit trail exactly once, with its route, status and caller', async () => {
+    const response = await fetch(`${server.url}/coffer/v1/audit/export`, { headers: { 'x-auth-token': server.secretKey } });
+    const events = (await response.text())
+      .split('\n')
+      .filter((line) => line.startsWith('{"type":"event"'))
+      .map((line) => JSON.parse(line) as { requestId: string; api: string; operation: string; status: number; actorAccessKey: string | null; action: string | null });
+    const byRequest = new Map<string, typeof events>();
+    for (const event of events) {
+      byRequest.set(event.requestId, [...(byRequest.get(event.requestId) ?? []), event]);
+    }
+    assert.ok(calls.length >= ROUTE_ACTIONS.length * (ALL_SETS.length + 5));
+    const wrong: string[] = [];
+    for (const call of calls) {
+      const found = byRequest.get(call.requestId) ?? [];
+      const [event] = found;
+      const apiMatches = event?.api === (call.route.api === 'account' ? 'account' : call.route.api);
+      const actionMatches = call.status !== 200 || call.route.actions.includes(event?.action as never);
+      if (found.length !== 1 || !event || event.status !== call.status || !apiMatches || !event.operation.startsWith(call.route.method) || (event.actorAccessKey !== null) !== call.authenticated || !actionMatches) {
+        wrong.push(`${call.route.method} ${call.route.path} (${call.requestId}): ${found.length} events ${JSON.stringify(event ?? null).slice(0, 200)}`);
+      }
+    }
+    assert.deepEqual(wrong.slice(0, 5), []);
   });
 });
