@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerConfig } from './commands/config.js';
 import { registerGet } from './commands/get.js';
 import { registerIam } from './commands/iam.js';
 import { registerInject } from './commands/inject.js';
@@ -28,6 +29,7 @@ registerInject(program);
 registerKeys(program);
 registerIam(program);
 registerAudit(program);
+registerConfig(program);
 registerCompletion(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -107,6 +107,24 @@ describe('coffer secret and version', () => {
     assert.equal(refused.status, 3);
   });
 
+  it('config show tells where the connection comes from, and --profile reaches coffer:// references', () => {
+    const shown = json(['config', 'show']);
+    assert.equal(shown.profile, 'local');
+    assert.equal(shown.api_url, server.url, 'the named profile outranks SCW_API_URL');
+    assert.match(String(shown.secret_key_from), /^profile local \(file source\)$/);
+    assert.ok(!JSON.stringify(shown).includes(server.secretKey), 'the key itself is never shown');
+    const withAccessKey = coffer(['config', 'show', '-o', 'json'], { ...env, SCW_ACCESS_KEY: 'SCWAAAAAAAAAAAAAAAAA' });
+    assert.equal((JSON.parse(withAccessKey.stdout) as Json).access_key, 'SCWAAAAAAAAAAAAAAAAA');
+
+    const id = String(json(['secret', 'create', '--name', 'token', '--path', '/ci']).id);
+    json(['version', 'add', id], '{"value":"ci-token-1"}');
+    const { COFFER_PROFILE: _unused, ...withoutProfile } = env;
+    const viaFlag = coffer(['get', '--profile', 'local', 'coffer://ci/token#value'], withoutProfile);
+    assert.equal(viaFlag.stdout, 'ci-token-1\n', viaFlag.stderr);
+    const profiles = run(['config', 'profiles']).stdout;
+    assert.match(profiles, /^local\s+profile\s+http:\/\/127\.0\.0\.1:\d+\s+false$/m);
+  });
+
   it('bash completion completes nouns, verbs and flags', () => {
     const script = run(['completion', 'bash']).stdout;
     const complete = (words: string[]) => {

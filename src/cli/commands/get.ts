@@ -39,11 +39,8 @@ export const registerGet = (program: Command): void => {
     .option('--profile <name>', 'profile for coffer:// references [env COFFER_PROFILE]')
     .action(async (text: string, options: GetOptions) => {
       try {
-        if (options.profile) {
-          process.env.COFFER_PROFILE = options.profile;
-        }
         const reference = options.instance ? fromHandle(text, options.instance) : parseOrFail(text);
-        const value = await new Resolver().resolve(reference);
+        const value = await new Resolver({ profile: options.profile }).resolve(reference);
         process.stdout.write(options.newline ? `${value}\n` : value);
       } catch (error) {
         reportError(error);

@@ -39,15 +39,12 @@ export const registerInject = (program: Command): void => {
     .option('--profile <name>', 'profile for coffer:// references [env COFFER_PROFILE]')
     .action(async (options: InjectOptions) => {
       try {
-        if (options.profile) {
-          process.env.COFFER_PROFILE = options.profile;
-        }
         if (!/^0?[0-7]{3}$/.test(options.fileMode)) {
           throw new CliError('--file-mode is an octal mode such as 0600', EXIT.usage);
         }
         const file = options.inFile ?? 'stdin';
         const parts = parseTemplate(await readTemplate(options.inFile), file);
-        const resolver = new Resolver();
+        const resolver = new Resolver({ profile: options.profile });
         const rendered = await Promise.allSettled(
           parts.map(async (part) => {
             if (part.kind === 'text') {

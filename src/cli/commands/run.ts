@@ -34,8 +34,8 @@ const assembleEnv = async (files: string[]): Promise<Record<string, string>> => 
  * fails, every failure is reported (variable and reference, never a value) and the
  * command is not started.
  */
-const resolveEnv = async (env: Record<string, string>): Promise<{ env: Record<string, string>; values: string[] }> => {
-  const resolver = new Resolver();
+const resolveEnv = async (env: Record<string, string>, profile: string | undefined): Promise<{ env: Record<string, string>; values: string[] }> => {
+  const resolver = new Resolver({ profile });
   const names = Object.keys(env).filter((name) => looksLikeReference(env[name] ?? ''));
   const results = await Promise.allSettled(names.map((name) => resolver.resolveText(env[name] ?? '')));
   const failures = results.flatMap((result, index) => (result.status === 'rejected' ? [{ name: names[index] ?? '', error: result.reason as unknown }] : []));
@@ -73,9 +73,6 @@ export const registerRun = (program: Command): void => {
     .passThroughOptions()
     .action(async (argv: string[], options: RunOptions) => {
       try {
-        if (options.profile) {
-          process.env.COFFER_PROFILE = options.profile;
-        }
         const minLength = Number(options.maskMinLength);
         if (!Number.isInteger(minLength) || minLength < 1) {
           throw new CliError('--mask-min-length must be a positive integer', EXIT.usage);
@@ -84,7 +81,7 @@ export const registerRun = (program: Command): void => {
         if (!command) {
           throw new CliError('give the command to run after --', EXIT.usage);
         }
-        const { env, values } = await resolveEnv(await assembleEnv(options.envFile ?? []));
+        const { env, values } = await resolveEnv(await assembleEnv(options.envFile ?? []), options.profile);
         const masking = options.masking && !['1', 'true'].includes(process.env.COFFER_NO_MASKING ?? '');
         const { patterns, skipped } = maskPatterns(values, minLength);
         if (masking && skipped > 0) {

@@ -17,6 +17,9 @@ export interface Connection {
   profile: string | undefined;
   projectId: string | undefined;
   region: string;
+  accessKey: string | undefined;
+  /** Where the secret key will be read from, for `coffer config show`; never the key. */
+  secretKeyOrigin: string;
   /** Read only when a request is made, so `cmd:` sources run once and only when needed. */
   secretKey(): string;
 }
@@ -55,7 +58,21 @@ export const resolveConnection = (flags: ConnectionFlags = {}): Connection => {
   const apiUrl = firstOf(flags.url, env.COFFER_ADDR, chosen(profile.api_url), env.SCW_API_URL, fallback(profile.api_url)) ?? DEFAULT_URL;
   const flagOrEnvKey = firstOf(flags.secretKey, env.COFFER_SECRET_KEY);
   const profileKey = profile.secret_key;
+  const profileOrigin = `profile ${name ?? ''} (${profileKey?.slice(0, profileKey.indexOf(':')) ?? ''} source)`;
+  const secretKeyOrigin = flags.secretKey
+    ? '--secret-key'
+    : env.COFFER_SECRET_KEY
+      ? 'COFFER_SECRET_KEY'
+      : explicit && profileKey
+        ? profileOrigin
+        : env.SCW_SECRET_KEY
+          ? 'SCW_SECRET_KEY'
+          : profileKey
+            ? profileOrigin
+            : 'none';
   return {
+    accessKey: firstOf(env.COFFER_ACCESS_KEY, chosen(profile.access_key), env.SCW_ACCESS_KEY, fallback(profile.access_key)),
+    secretKeyOrigin,
     apiUrl: apiUrl.replace(/\/+$/, ''),
     profile: name,
     projectId: firstOf(flags.project, env.COFFER_PROJECT_ID, chosen(profile.project_id), env.SCW_DEFAULT_PROJECT_ID, fallback(profile.project_id)),

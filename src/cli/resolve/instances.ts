@@ -66,12 +66,12 @@ const required = (value: string | undefined, message: string, text: string) => (
   return value;
 };
 
-export const scalewayTarget = (reference: SecretReference, text: string): ScalewayTarget => {
+export const scalewayTarget = (reference: SecretReference, text: string, profile?: string): ScalewayTarget => {
   const region = reference.params.region;
   const project = reference.params.project;
   if (reference.scheme === 'coffer') {
     // coffer:// is this server: its instance is a CLI profile.
-    const connection = resolveConnection({ profile: reference.instance, region, project });
+    const connection = resolveConnection({ profile: reference.instance ?? profile, region, project });
     return { apiUrl: connection.apiUrl, region: connection.region, projectId: connection.projectId, secretKey: () => connection.secretKey() };
   }
   const named = findInstance('scw', reference, text);

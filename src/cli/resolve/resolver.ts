@@ -7,11 +7,11 @@ import { fetchScaleway } from './providers/scaleway.js';
 import { fetchVault } from './providers/vault.js';
 import { selectValue } from './select.js';
 
-const fetchDocument = (reference: SecretReference, text: string): Promise<Buffer> => {
+const fetchDocument = (reference: SecretReference, text: string, profile: string | undefined): Promise<Buffer> => {
   switch (reference.scheme) {
     case 'coffer':
     case 'scw':
-      return fetchScaleway(reference, scalewayTarget(reference, text), text);
+      return fetchScaleway(reference, scalewayTarget(reference, text, profile), text);
     case 'vault':
       return fetchVault(reference, vaultTarget(reference, text), text);
     case 'ovh':
@@ -42,11 +42,14 @@ export const parseOrFail = (text: string): SecretReference => {
 export class Resolver {
   private readonly documents = new Map<string, Promise<Buffer>>();
 
+  /** `profile` is the Coffer profile for coffer:// references that name no instance (`--profile`). */
+  constructor(private readonly options: { profile?: string | undefined } = {}) {}
+
   async resolve(reference: SecretReference): Promise<string> {
     const documentKey = formatReference(reference, { withSelector: false });
     let document = this.documents.get(documentKey);
     if (!document) {
-      document = fetchDocument(reference, documentKey);
+      document = fetchDocument(reference, documentKey, this.options.profile);
       this.documents.set(documentKey, document);
     }
     const text = formatReference(reference);
