@@ -72,12 +72,20 @@ export const verifyChains = async (input: VerifyInput): Promise<VerifyReport> =>
       byChain.set(checkpoint.seq, checkpoint);
       checkpoints.set(checkpoint.chainId, byChain);
     }
+    if (input.complete) {
+      for (const chain of chains.values()) {
+        // A chain may start later than its genesis only where pruning left a signed anchor.
+        if (chain.anchorSeq > 0 && checkpoints.get(chain.chainId)?.get(chain.anchorSeq)?.hash !== chain.anchorHash) {
+          fail(chain.chainId, chain.anchorSeq, 'the chain starts at an anchor no signed checkpoint vouches for');
+        }
+      }
+    }
     for await (const event of input.events) {
       events += 1;
       const previous = seen.get(event.chainId);
       const chain = chains.get(event.chainId);
       if (previous === undefined) {
-        expectStart(event, chain, checkpoints.get(event.chainId), input.complete);
+        expectStart(event, chain, input.complete);
       } else if (event.seq !== previous.seq + 1) {
         fail(event.chainId, previous.seq + 1, event.seq > previous.seq + 1 ? `events ${previous.seq + 1}–${event.seq - 1} are missing` : `event ${event.seq} is out of order`);
       } else if (event.prevHash !== previous.hash) {
@@ -105,7 +113,7 @@ export const verifyChains = async (input: VerifyInput): Promise<VerifyReport> =>
 };
 
 /** A whole chain starts right after its anchor: the genesis, or a signed anchor left by pruning. */
-const expectStart = (event: AuditRecord, chain: AuditChain | undefined, checkpoints: Map<number, AuditCheckpoint> | undefined, complete: boolean): void => {
+const expectStart = (event: AuditRecord, chain: AuditChain | undefined, complete: boolean): void => {
   if (!complete) {
     if (event.seq === 1 && event.prevHash !== genesisHash(event.chainId)) {
       fail(event.chainId, 1, 'the first event does not start from the chain genesis');
@@ -114,9 +122,6 @@ const expectStart = (event: AuditRecord, chain: AuditChain | undefined, checkpoi
   }
   if (!chain) {
     return fail(event.chainId, event.seq, 'events of a chain the trail does not list: the chain record was removed');
-  }
-  if (chain.anchorSeq > 0 && checkpoints?.get(chain.anchorSeq)?.hash !== chain.anchorHash) {
-    fail(chain.chainId, chain.anchorSeq, 'the chain starts at an anchor no signed checkpoint vouches for');
   }
   const expectedHash = chain.anchorSeq === 0 ? genesisHash(chain.chainId) : chain.anchorHash;
   if (event.seq !== chain.anchorSeq + 1) {
