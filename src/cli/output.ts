@@ -66,12 +66,12 @@ export const printRows = (format: string, json: unknown, rows: Record<string, st
   }
 };
 
-const cellOf = (value: unknown): string =>
+/** A value as one table cell: objects as compact JSON, null and undefined as nothing. */
+export const cell = (value: unknown): string =>
   value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
 
 /** One object: a FIELD/VALUE table, or JSON/YAML. */
 export const printObject = (format: string, json: Record<string, unknown>): void => {
-  printRows(format, json, Object.entries(json).map(([key, value]) => ({ field: key, value: cellOf(value) })));
+  printRows(format, json, Object.entries(json).map(([key, value]) => ({ field: key, value: cell(value) })));
 };
 
-export const cell = cellOf;

@@ -5,7 +5,7 @@ import { resolveConnection } from '../config/connection.js';
 import { loadConfig } from '../config/load.js';
 import type { InstanceConfig } from '../config/schema.js';
 import { readSource } from '../config/sources.js';
-import type { Scheme, SecretReference } from '../references/index.js';
+import type { SecretReference } from '../references/index.js';
 import { ResolutionError } from './errors.js';
 
 /** A Scaleway Secret Manager API: Scaleway itself for scw://, a Coffer server for coffer://. */
@@ -149,4 +149,3 @@ export const ovhTarget = (reference: SecretReference, text: string): OvhTarget =
   return { endpoint: config.endpoint.replace(/\/+$/, ''), okmsId: config.okms_id, token: source(config.token, `instance ${name} token`, text) };
 };
 
-export type { Scheme };

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { finished } from 'node:stream/promises';
-import { CliError, EXIT } from '../errors.js';
+import { CliError } from '../errors.js';
 import { Masker } from './masker.js';
 
 /** Signals a person or a supervisor sends to `coffer run`, passed on to the child. */
@@ -76,4 +76,3 @@ export const exitLike = (exit: ChildExit): void => {
 
 const RERAISED = new Set<NodeJS.Signals>(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGABRT', 'SIGALRM', 'SIGUSR2', 'SIGSEGV', 'SIGBUS']);
 
-export { EXIT };
