@@ -17,6 +17,10 @@ const walk = (command: Command, path: string): Node[] => {
 
 const quote = (text: string): string => `'${text.replace(/'/g, "'\\''")}'`;
 
+/** zsh fills an associative array from key/value pairs; `[key]=value` is bash's form. */
+const pairs = (nodes: Node[], name: string, pick: (node: Node) => string[]): string =>
+  `${name}=(\n${nodes.map((node) => `  ${quote(node.path)} ${quote(pick(node).join(' '))}`).join('\n')}\n)`;
+
 const table = (nodes: Node[], name: string, pick: (node: Node) => string[]): string =>
   nodes.map((node) => `  [${quote(node.path)}]=${quote(pick(node).join(' '))}`).join('\n').replace(/^/, `${name}=(\n`) + '\n)';
 
@@ -45,8 +49,8 @@ complete -o default -F _coffer coffer
 const zsh = (nodes: Node[]): string => `#compdef coffer
 # coffer completion for zsh: source <(coffer completion zsh), or save as _coffer in your $fpath
 typeset -gA _coffer_subs _coffer_opts
-${table(nodes, '_coffer_subs', (node) => node.subcommands)}
-${table(nodes, '_coffer_opts', (node) => node.options)}
+${pairs(nodes, '_coffer_subs', (node) => node.subcommands)}
+${pairs(nodes, '_coffer_opts', (node) => node.options)}
 _coffer() {
   local path=coffer word
   for word in \${words[2,CURRENT-1]}; do
