@@ -1,4 +1,5 @@
 import { auditSchemaSql } from '../sql/audit-schema.js';
+import { iamUsersSchemaSql } from '../sql/iam-users-schema.js';
 import type { Migration } from '../sql/sql-driver.js';
 
 /**
@@ -72,24 +73,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     version: 4,
     name: 'IAM: users with argon2id passwords, groups (which may hold groups), policies and API keys of users and groups',
-    sql: `
-      ALTER TABLE api_keys ADD COLUMN user_id TEXT;
-      CREATE INDEX api_keys_user ON api_keys (user_id);
-      ALTER TABLE policies ADD COLUMN user_id TEXT;
-      ALTER TABLE policies ADD COLUMN group_id TEXT;
-      CREATE INDEX policies_user ON policies (user_id);
-      CREATE INDEX policies_group ON policies (group_id);
-      CREATE TABLE users (id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, email TEXT NOT NULL UNIQUE,
-        username TEXT NOT NULL, first_name TEXT NOT NULL, last_name TEXT NOT NULL, password_hash TEXT,
-        type TEXT NOT NULL, tags TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, last_login_at INTEGER);
-      CREATE INDEX users_organization ON users (organization_id);
-      CREATE TABLE iam_groups (id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, name TEXT NOT NULL,
-        description TEXT NOT NULL, tags TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
-      CREATE INDEX iam_groups_organization ON iam_groups (organization_id);
-      CREATE TABLE group_members (group_id TEXT NOT NULL REFERENCES iam_groups(id) ON DELETE CASCADE,
-        member_kind TEXT NOT NULL, member_id TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (group_id, member_id));
-      CREATE INDEX group_members_member ON group_members (member_id)
-    `,
+    sql: iamUsersSchemaSql('INTEGER'),
   },
 ];
 
