@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { ROOT_DIR, startServer, type TestServer } from '../helpers/server.js';
 
 const MARKER = 'payload-marker-7f3a9c1e';
@@ -25,7 +23,7 @@ interface Event {
   user_agent: string | null;
 }
 
-/** The audit trail over a real server on SQLite: one event per request, no secrets in it, fail closed. */
+/** The audit trail over a real server on SQLite: one event per request, no secrets in it, usage. */
 describe('audit trail', () => {
   let server: TestServer;
   let secretId = '';
@@ -133,37 +131,5 @@ describe('audit trail', () => {
     const search = coffer(['audit', 'search', '--secret', secretId, '--action', 'secrets:version:access']);
     assert.equal(search.status, 0, search.stderr);
     assert.match(search.stdout, new RegExp(`success 200\\s+secrets:version:access\\s+${server.accessKey}\\s+${secretId}`));
-  });
-
-  it('fails closed: while events cannot be made durable, requests get 503 and no payload, then recover', async () => {
-    const db = new Database(join(server.dataDir, 'audit.db'));
-    db.pragma('busy_timeout = 5000');
-    // A real storage failure, as a full disk would give: every insert into the trail aborts.
-    db.exec("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'disk full'); END");
-    try {
-      const scaleway = await call('GET', `${SCW}/secrets/${secretId}/versions/latest/access`);
-      assert.equal(scaleway.status, 503);
-      assert.equal((JSON.parse(scaleway.text) as { type: string }).type, 'service_unavailable');
-      assert.ok(!scaleway.text.includes(b64(JSON.stringify({ password: MARKER }))), 'no payload');
-      const vault = await call('GET', '/v1/secret/data/prod/db');
-      assert.equal(vault.status, 503);
-      assert.match(vault.text, /"errors":\["the audit trail cannot record/);
-      assert.ok(!vault.text.includes(MARKER));
-      const write = await call('POST', `${SCW}/secrets`, server.secretKey, { name: 'during-outage', path: '/' });
-      assert.equal(write.status, 503, 'refused before it runs');
-    } finally {
-      db.exec('DROP TRIGGER refuse_audit');
-      db.close();
-    }
-    let recovered = 0;
-    for (let attempt = 0; attempt < 50 && recovered !== 200; attempt += 1) {
-      await sleep(200);
-      recovered = (await call('GET', `${SCW}/secrets/${secretId}/versions/latest/access`)).status;
-    }
-    assert.equal(recovered, 200, 'serves again once the trail is writable');
-    const listed = await call('GET', `${SCW}/secrets?name=during-outage`);
-    assert.equal((JSON.parse(listed.text) as { total_count: number }).total_count, 0, 'the refused write did not happen');
-    const live = coffer(['audit', 'verify']);
-    assert.equal(live.status, 0, `${live.stdout}${live.stderr}`);
   });
 });
