@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT_DIR, type TestServer } from '../helpers/server.js';
@@ -52,19 +53,34 @@ export const writeConfig = (config: unknown): string => {
   return path;
 };
 
-/** Raw HTTP calls to seed the server through its own wire APIs. */
-export const api = async (server: TestServer, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Record<string, unknown>> => {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'x-auth-token': server.secretKey, 'content-type': 'application/json', ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+/**
+ * Raw HTTP calls to seed the server through its own wire APIs. A fresh connection each
+ * time: these calls come between long CLI runs, and a pooled keep-alive connection
+ * the server has just closed would fail the test for no reason of its own.
+ */
+export const api = (server: TestServer, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Record<string, unknown>> =>
+  new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const request = httpRequest(
+      `${server.url}${path}`,
+      { method, agent: false, headers: { 'x-auth-token': server.secretKey, ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          const status = response.statusCode ?? 0;
+          if (status < 200 || status >= 300) {
+            reject(new Error(`${method} ${path} answered ${status}: ${text}`));
+            return;
+          }
+          resolve(text ? (JSON.parse(text) as Record<string, unknown>) : {});
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
   });
-  const text = await response.text();
-  if (!response.ok) {
-    throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-  }
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-};
 
 export const SCW = '/secret-manager/v1beta1/regions/fr-par';
 

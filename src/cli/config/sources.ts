@@ -15,8 +15,21 @@ const expandHome = (path: string): string => (path === '~' || path.startsWith('~
 
 const trimNewline = (text: string): string => text.replace(/\r?\n$/, '');
 
+/** Values read in this process, so a `cmd:` source runs once per command, not once per reference. Memory only. */
+const readValues = new Map<string, string>();
+
 /** Reads a credential source; `label` names the config field in errors, never the value. */
 export const readSource = (source: string, label: string): string => {
+  const known = readValues.get(source);
+  if (known !== undefined) {
+    return known;
+  }
+  const value = readUncached(source, label);
+  readValues.set(source, value);
+  return value;
+};
+
+const readUncached = (source: string, label: string): string => {
   if (!isSource(source)) {
     throw new CliError(`${label} must be env:NAME, file:PATH or cmd:COMMAND; credentials are never stored in clear in the config`, EXIT.config);
   }
