@@ -4,6 +4,7 @@ import type { Config } from './config/config.js';
 import { createAuditService, createAuditWriter, loadAuditSigner } from './core/audit/index.js';
 import { createIamAdminService, createIamService } from './core/iam/index.js';
 import { createKeyService } from './core/keys/index.js';
+import { createKeyManager } from './core/kms/index.js';
 import { createKvService } from './core/kv/index.js';
 import {
   createAccessService,
@@ -52,14 +53,23 @@ export const startServer = async (config: Config, announce: Announce = console.l
     keyRequestsPerSecond: config.keyRequestsPerSecond,
   });
   const iamAdmin = createIamAdminService({ store: storage.iam, clock });
-  const keys = createKeyService({ store: storage.keys, rootKey, clock });
+  const kms = createKeyManager({
+    store: storage.kms,
+    iam,
+    clock,
+    logger,
+    regions,
+    rootKey,
+    retentionSeconds: config.deletionRetentionSeconds,
+  });
+  const keys = createKeyService({ store: storage.keys, rootKey, clock, customerKeys: kms.envelope });
   try {
     await keys.verifyRootKey();
   } catch (error) {
     await storage.close();
     throw error;
   }
-  const secrets = createSecretService({ store: storage.secrets, iam, clock, regions });
+  const secrets = createSecretService({ store: storage.secrets, iam, clock, regions, customerKeys: kms });
   const versions = createVersionService({ store: storage.secrets, keys, iam, clock, regions });
   const access = createAccessService({ store: storage.secrets, keys, iam, clock, regions });
   const browse = createBrowseService({ secrets });
@@ -116,6 +126,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
       browse,
       kv,
       keys,
+      kms,
       audit,
       recordRequests: config.audit === 'on',
       defaultRegion: regions[0] ?? 'fr-par',
@@ -130,6 +141,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
   const url = `http://${host}:${port}`;
   maintenance.start(config.maintenanceIntervalSeconds);
+  kms.maintenance.start(config.maintenanceIntervalSeconds);
   // Retention runs hourly; a failed prune is retried at the next hour.
   const pruning = setInterval(() => void audit.prune().catch((error: unknown) => logger.error({ err: error }, 'audit pruning failed')), 3_600_000);
   pruning.unref();
@@ -145,6 +157,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
         await app.close();
         clearInterval(pruning);
         await maintenance.stop();
+        await kms.maintenance.stop();
         // Every acknowledged request's event is written, then a closing checkpoint is signed.
         await auditWriter.close();
         await storage.close();

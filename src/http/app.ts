@@ -6,6 +6,7 @@ import { sendJson } from './json.js';
 import { sendOvhError } from './ovh/errors.js';
 import { registerAccountApi } from './account/index.js';
 import { registerIamApi } from './iam/index.js';
+import { registerKeyManagerApi } from './key-manager/index.js';
 import { registerOvhApi } from './ovh/index.js';
 import { registerScalewayApi } from './scaleway/index.js';
 import type { CofferServices } from './services.js';
@@ -102,6 +103,7 @@ export const buildApp = ({ services, logger, vault }: AppOptions): FastifyInstan
   app.register(async (scoped) => registerScalewayApi(scoped, services), { prefix: '/secret-manager/v1beta1' });
   app.register(async (scoped) => registerAdminRoutes(scoped, services), { prefix: '/coffer/v1' });
   app.register(async (scoped) => registerIamApi(scoped, services), { prefix: '/iam/v1alpha1' });
+  app.register(async (scoped) => registerKeyManagerApi(scoped, services), { prefix: '/key-manager/v1alpha1' });
   app.register(async (scoped) => registerAccountApi(scoped, services), { prefix: '/account/v3' });
   app.register(async (scoped) => registerVaultApi(scoped, services, { ...vault, domainFromParam: false }), { prefix: '/v1' });
   // OVHcloud: each okmsId names a (project, region) domain, with a REST API and a Vault one.

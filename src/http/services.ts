@@ -1,6 +1,7 @@
 import type { AuditService } from '../core/audit/index.js';
 import type { IamAdminService, IamService } from '../core/iam/index.js';
 import type { KeyService } from '../core/keys/index.js';
+import type { KeyManager } from '../core/kms/index.js';
 import type { KvService } from '../core/kv/index.js';
 import type { AccessService, BrowseService, SecretService, VersionService } from '../core/secrets/index.js';
 
@@ -15,6 +16,8 @@ export interface CofferServices {
   /** The key/value view (Vault KV v2, OVHcloud) over the same secrets. */
   kv: KvService;
   keys: Pick<KeyService, 'rotate' | 'listScopes'>;
+  /** Customer-managed keys (Scaleway Key Manager v1alpha1). */
+  kms: KeyManager;
   audit: AuditService;
   /** The first configured region: where region-less Coffer endpoints look. */
   defaultRegion: string;

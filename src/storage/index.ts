@@ -1,6 +1,7 @@
 import type { AuditStore } from '../core/audit/index.js';
 import type { IamStore } from '../core/iam/index.js';
 import type { KeyStore } from '../core/keys/index.js';
+import type { KmsStore } from '../core/kms/index.js';
 import type { KvStore } from '../core/kv/index.js';
 import type { SecretStore } from '../core/secrets/index.js';
 import { POSTGRES_MIGRATION_LOCK, POSTGRES_MIGRATIONS } from './postgres/migrations.js';
@@ -9,6 +10,7 @@ import { SqlAuditStore } from './sql/audit-repository.js';
 import { SqlAuditWrites } from './sql/audit-writes.js';
 import { SqlIamStore } from './sql/iam-repository.js';
 import { SqlKeyStore } from './sql/key-repository.js';
+import { SqlKmsStore } from './sql/kms-repository.js';
 import { SqlKvStore } from './sql/kv-repository.js';
 import { migrate, type MigrationPlan } from './sql/migrate.js';
 import { SqlSecretStore } from './sql/secret-repository.js';
@@ -25,6 +27,8 @@ export interface Storage {
   dialect: SqlDialect;
   secrets: SecretStore;
   keys: KeyStore;
+  /** Customer-managed keys (the Key Manager API). */
+  kms: KmsStore;
   iam: IamStore;
   kv: KvStore;
   audit: AuditStore;
@@ -86,6 +90,7 @@ export const openStorage = async (options: StorageOptions): Promise<Storage> => 
     dialect: driver.dialect,
     secrets: new SqlSecretStore(driver),
     keys: new SqlKeyStore(driver),
+    kms: new SqlKmsStore(driver),
     iam: new SqlIamStore(driver),
     kv: new SqlKvStore(driver),
     audit: audit.store,

@@ -10,6 +10,8 @@ export interface PermissionSet {
 }
 
 const SECRET_READ: Action[] = ['secrets:secret:list', 'secrets:secret:read'];
+/** Customer-managed keys; using one through a secret needs none of these. */
+const KEY_ALL: Action[] = ['keys:kek:read', 'keys:kek:rotate', 'keys:key:read', 'keys:key:create', 'keys:key:update', 'keys:key:delete', 'keys:key:encrypt', 'keys:key:decrypt'];
 const SECRET_ALL: Action[] = [
   ...SECRET_READ,
   'secrets:secret:create',
@@ -36,7 +38,8 @@ export const PERMISSION_SETS: readonly PermissionSet[] = [
     actions: ['secrets:secret:create', 'secrets:version:create'],
   },
   { name: 'SecretManagerFullAccess', scopeType: 'projects', description: 'Every Secret Manager action', categories: ['Secret Manager'], actions: SECRET_ALL },
-  { name: 'KeyManagerFullAccess', scopeType: 'projects', description: 'Read and rotate encryption keys', categories: ['Key Manager'], actions: ['keys:kek:read', 'keys:kek:rotate'] },
+  { name: 'KeyManagerFullAccess', scopeType: 'projects', description: 'Every Key Manager action: keys, their lifecycle and use, and the project keys', categories: ['Key Manager'], actions: KEY_ALL },
+  { name: 'KeyManagerReadOnly', scopeType: 'projects', description: 'List and read keys and the re-wrap progress, never use them', categories: ['Key Manager'], actions: ['keys:kek:read', 'keys:key:read'] },
   { name: 'IAMReadOnly', scopeType: 'organization', description: 'Read applications, policies, API keys and projects', categories: ['IAM'], actions: ['iam:read', 'projects:project:read'] },
   {
     name: 'IAMManager',
@@ -60,8 +63,7 @@ export const PERMISSION_SETS: readonly PermissionSet[] = [
     categories: ['Organization'],
     actions: [
       ...SECRET_ALL,
-      'keys:kek:read',
-      'keys:kek:rotate',
+      ...KEY_ALL,
       'iam:read',
       'iam:write',
       'projects:project:read',

@@ -1,7 +1,7 @@
 import type { Action } from './iam-model.js';
 
 export interface RouteRights {
-  api: 'scaleway' | 'vault' | 'ovh' | 'iam' | 'account' | 'coffer';
+  api: 'scaleway' | 'vault' | 'ovh' | 'iam' | 'account' | 'coffer' | 'key-manager';
   method: string;
   /** `{secret}`, `{key}` and `{version}` stand for an existing secret, KV key and revision. */
   path: string;
@@ -10,6 +10,7 @@ export interface RouteRights {
 }
 
 const SCW = '/secret-manager/v1beta1/regions/fr-par';
+const KMS = '/key-manager/v1alpha1/regions/fr-par';
 
 /**
  * The documentation of record for authorization: what each route asks the authorize
@@ -48,4 +49,6 @@ export const ROUTE_ACTIONS: readonly RouteRights[] = [
   { api: 'account', method: 'POST', path: '/account/v3/projects', actions: ['projects:project:create'] },
   { api: 'account', method: 'PATCH', path: '/account/v3/projects/{project}', actions: ['projects:project:update'] },
   { api: 'coffer', method: 'GET', path: '/coffer/v1/keys', actions: ['keys:kek:read'] },
+  { api: 'key-manager', method: 'GET', path: `${KMS}/keys?project_id={project}`, actions: ['keys:key:read'] },
+  { api: 'key-manager', method: 'POST', path: `${KMS}/keys`, actions: ['keys:key:create'] },
 ];

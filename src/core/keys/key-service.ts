@@ -14,10 +14,22 @@ import { newId } from '../../shared/ids.js';
 import type { SealedPayload } from '../secrets/secret-model.js';
 import type { KeyEncryptionKeyRecord, KeyScope, KeyStore } from './key-store.js';
 
+/**
+ * Customer-managed keys (core/kms) plug in here: when a secret names a key, its data
+ * keys are wrapped by that key's current version instead of the project's KEK.
+ */
+export interface CustomerKeyEnvelope {
+  /** Resolves the key's current version before a write transaction, refusing a key that cannot be used. */
+  prepareWrap(keyId: string, scope: KeyScope): Promise<{ kekId: string; wrap(identity: PayloadIdentity, dekId: string, dek: Uint8Array): Buffer }>;
+  /** The data key of a version, refusing (with the key named) when the key cannot be used. */
+  unwrap(keyId: string, identity: PayloadIdentity, sealed: SealedPayload): Promise<Buffer>;
+}
+
 export interface KeyServiceDeps {
   store: KeyStore;
   rootKey: Uint8Array;
   clock: Clock;
+  customerKeys?: CustomerKeyEnvelope;
 }
 
 /** Identity of the version a payload belongs to; it is bound into every layer's AAD. */
@@ -26,6 +38,8 @@ export interface PayloadIdentity {
   region: string;
   secretId: string;
   revision: number;
+  /** The customer-managed key the secret chose; null or absent: the project's KEK. */
+  keyId?: string | null;
 }
 
 const integrityFailure = (cause: unknown): AppError =>
@@ -41,7 +55,7 @@ const integrityFailure = (cause: unknown): AppError =>
  * per version → payload. Unwrapped KEKs are cached in memory for the hot read path;
  * data keys are never cached, so each read authenticates the whole chain.
  */
-export const createKeyService = ({ store, rootKey, clock }: KeyServiceDeps) => {
+export const createKeyService = ({ store, rootKey, clock, customerKeys }: KeyServiceDeps) => {
   const unwrappedKeks = new Map<string, Buffer>();
 
   const unwrapKek = (record: KeyEncryptionKeyRecord): Buffer => {
@@ -97,6 +111,13 @@ export const createKeyService = ({ store, rootKey, clock }: KeyServiceDeps) => {
 
   const kekBytes = async (id: string): Promise<Buffer> => unwrappedKeks.get(id) ?? unwrapKek(await kekById(id));
 
+  const customerDataKey = (keyId: string, identity: PayloadIdentity, sealed: SealedPayload): Promise<Buffer> => {
+    if (!customerKeys) {
+      throw new AppError('internal', 'customer-managed keys are not wired into the key service');
+    }
+    return customerKeys.unwrap(keyId, identity, sealed);
+  };
+
   return {
     /**
      * Refuses to run with a root key other than the one the store was created with: a
@@ -124,6 +145,17 @@ export const createKeyService = ({ store, rootKey, clock }: KeyServiceDeps) => {
 
     /** Resolves the KEK before a write transaction, so the transaction does no key I/O. */
     async prepareSealer(scope: KeyScope): Promise<(identity: PayloadIdentity, plaintext: Uint8Array) => SealedPayload> {
+      if (scope.keyId) {
+        if (!customerKeys) {
+          throw new AppError('internal', 'customer-managed keys are not wired into the key service');
+        }
+        const { kekId, wrap } = await customerKeys.prepareWrap(scope.keyId, scope);
+        return (identity, plaintext) => {
+          const dekId = newId();
+          const dek = generateKey();
+          return { dekId, kekId, wrappedDek: wrap(identity, dekId, dek), ciphertext: seal(dek, plaintext, payloadAad(identity.secretId, identity.revision, dekId)) };
+        };
+      }
       const kekRecord = await activeKek(scope);
       const kek = unwrapKek(kekRecord);
       return (identity, plaintext) => {
@@ -141,8 +173,9 @@ export const createKeyService = ({ store, rootKey, clock }: KeyServiceDeps) => {
     /** Decrypts a version's payload; any mismatch of key, row or bytes is an integrity error. */
     async openPayload(identity: PayloadIdentity, sealed: SealedPayload): Promise<Buffer> {
       try {
-        const kek = await kekBytes(sealed.kekId);
-        const dek = open(kek, sealed.wrappedDek, dataKeyAad(sealed.kekId, identity.secretId, identity.revision, sealed.dekId));
+        const dek = identity.keyId
+          ? await customerDataKey(identity.keyId, identity, sealed)
+          : open(await kekBytes(sealed.kekId), sealed.wrappedDek, dataKeyAad(sealed.kekId, identity.secretId, identity.revision, sealed.dekId));
         return open(dek, sealed.ciphertext, payloadAad(identity.secretId, identity.revision, sealed.dekId));
       } catch (error) {
         if (error instanceof IntegrityError) {

@@ -24,6 +24,8 @@ export interface WrappedDataKeyRecord {
 export interface KeyScope {
   projectId: string;
   region: string;
+  /** A customer-managed key chosen by the secret; null or absent: the scope's KEK. */
+  keyId?: string | null;
 }
 
 /** Persistence of key-encryption keys and re-wrapping of data keys. */

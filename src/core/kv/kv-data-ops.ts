@@ -84,7 +84,7 @@ export const createKvDataOps = (deps: KvServiceDeps, ctx: KvContext) => {
   };
 
   const appendVersion = async (secret: Secret, data: Uint8Array, cas: number | null, settings: KvSettings) => {
-    const sealPayload = await keys.prepareSealer({ projectId: secret.projectId, region: secret.region });
+    const sealPayload = await keys.prepareSealer({ projectId: secret.projectId, region: secret.region, keyId: secret.keyId });
     const now = clock.nowMicros();
     return store.appendVersion(secret.region, secret.id, (current, revision) => {
       assertNotScheduledForDeletion(current);

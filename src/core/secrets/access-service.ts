@@ -73,7 +73,7 @@ export const createAccessService = ({ store, keys, iam, clock, regions }: Access
     if (!sealed) {
       throw preconditionFailed('secret_version_deleted', `secret version ${version.revision} is deleted and its data is gone`);
     }
-    const data = await keys.openPayload({ projectId: secret.projectId, region, secretId: secret.id, revision: version.revision }, sealed);
+    const data = await keys.openPayload({ projectId: secret.projectId, region, secretId: secret.id, revision: version.revision, keyId: secret.keyId }, sealed);
     if (version.ephemeral?.expiresOnceAccessed === true) {
       // The state change lands before the data leaves, so a read-once secret is read once.
       await settleExpiry(version, now, true);

@@ -23,6 +23,8 @@ export interface SecretServiceDeps {
   };
   clock: Clock;
   regions: readonly string[];
+  /** Customer-managed keys (core/kms): checks the key a new secret names. */
+  customerKeys?: { assertUsableBy(secret: { organizationId: string; projectId: string; region: string }, keyId: string): Promise<void> };
 }
 
 export interface CreateSecretInput {
@@ -52,7 +54,7 @@ export interface ListSecretsInput extends Partial<Omit<SecretFilter, 'region' | 
 }
 
 /** Secret-level operations: create, read, list, update, protect, own, delete and restore. */
-export const createSecretService = ({ store, iam, clock, regions }: SecretServiceDeps) => {
+export const createSecretService = ({ store, iam, clock, regions, customerKeys }: SecretServiceDeps) => {
   const setProtected = async (actor: Actor, region: string, id: string, value: boolean): Promise<Secret> => {
     assertRegion(regions, region);
     await loadSecret(store, iam, actor, region, id, 'secrets:secret:update');
@@ -70,6 +72,13 @@ export const createSecretService = ({ store, iam, clock, regions }: SecretServic
       if (input.keyId && !isUuid(input.keyId)) {
         throw invalidField('key_id', 'format', 'key_id must be a UUID');
       }
+      if (input.keyId) {
+        if (!customerKeys) {
+          throw invalidField('key_id', 'constraint', 'this server has no key manager to hold key_id');
+        }
+        // The secret's own create right suffices: using a key through a secret needs no key right.
+        await customerKeys.assertUsableBy({ organizationId: project.organizationId, projectId: project.id, region }, input.keyId.toLowerCase());
+      }
       const now = clock.nowMicros();
       const secret: Secret = {
         id: newId(),
@@ -84,7 +93,7 @@ export const createSecretService = ({ store, iam, clock, regions }: SecretServic
         protected: input.protected ?? false,
         ephemeralPolicy: input.ephemeralPolicy ? validateEphemeralPolicy(input.ephemeralPolicy) : null,
         usedBy: [],
-        keyId: input.keyId ?? null,
+        keyId: input.keyId ? input.keyId.toLowerCase() : null,
         versionCount: 0,
         createdAt: now,
         updatedAt: now,

@@ -86,7 +86,7 @@ export const createVersionService = ({ store, keys, iam, clock, regions }: Versi
       assertNotScheduledForDeletion(secret);
       const checksumAlgorithm = validatePayload(secret.type, input.data, input.dataCrc32 ?? null);
       const description = validateDescription(input.description);
-      const sealPayload = await keys.prepareSealer({ projectId: secret.projectId, region });
+      const sealPayload = await keys.prepareSealer({ projectId: secret.projectId, region, keyId: secret.keyId });
       const now = clock.nowMicros();
       const appended = await store.appendVersion(region, secretId, (current, revision) => {
         assertNotScheduledForDeletion(current);

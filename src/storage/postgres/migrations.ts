@@ -86,4 +86,22 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: 'audit trail: hash-chained events per process, signed checkpoints, signing key, usage totals',
     sql: auditSchemaSql('BIGINT', 'BYTEA'),
   },
+  {
+    version: 6,
+    name: 'key manager: customer-managed keys, their wrapped versions; secrets choose one by key_id (earlier key_id values named no key and are cleared)',
+    sql: `
+      UPDATE secrets SET key_id = NULL WHERE key_id IS NOT NULL;
+      CREATE INDEX secrets_key ON secrets (key_id);
+      CREATE TABLE kms_keys (id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, project_id TEXT NOT NULL,
+        region TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, tags TEXT NOT NULL, usage TEXT NOT NULL,
+        algorithm TEXT NOT NULL, state TEXT NOT NULL, state_before_deletion TEXT, protected INTEGER NOT NULL,
+        origin TEXT NOT NULL, current_version BIGINT NOT NULL, rotation_period_seconds BIGINT, next_rotation_at BIGINT,
+        rotated_at BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, deletion_requested_at BIGINT);
+      CREATE INDEX kms_keys_listing ON kms_keys (region, organization_id, project_id, name);
+      CREATE INDEX kms_keys_rotation ON kms_keys (state, next_rotation_at);
+      CREATE INDEX kms_keys_deletion ON kms_keys (state, deletion_requested_at);
+      CREATE TABLE kms_key_versions (id TEXT PRIMARY KEY, key_id TEXT NOT NULL REFERENCES kms_keys(id) ON DELETE CASCADE,
+        version BIGINT NOT NULL, wrapped_material BYTEA NOT NULL, created_at BIGINT NOT NULL, UNIQUE (key_id, version))
+    `,
+  },
 ];

@@ -21,8 +21,9 @@ const kekFromRow = (row: KekRow): KeyEncryptionKeyRecord => ({
 });
 
 const KEK_COLUMNS = 'id, project_id, region, generation, wrapped_key, created_at';
+// Secrets under a customer-managed key (key_id set) are re-wrapped by that key's rotation, not the KEK's.
 const SCOPED_VERSIONS = `FROM secret_versions v JOIN secrets s ON s.id = v.secret_id
-  WHERE s.project_id = ? AND s.region = ? AND v.kek_id <> ? AND v.wrapped_dek IS NOT NULL`;
+  WHERE s.project_id = ? AND s.region = ? AND s.key_id IS NULL AND v.kek_id <> ? AND v.wrapped_dek IS NOT NULL`;
 
 /** KeyStore over SQL: KEK generations and compare-and-set re-wrapping of data keys. */
 export class SqlKeyStore implements KeyStore {

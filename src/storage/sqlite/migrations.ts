@@ -75,6 +75,24 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: 'IAM: users with argon2id passwords, groups (which may hold groups), policies and API keys of users and groups',
     sql: iamUsersSchemaSql('INTEGER'),
   },
+  {
+    version: 6,
+    name: 'key manager: customer-managed keys, their wrapped versions; secrets choose one by key_id (earlier key_id values named no key and are cleared)',
+    sql: `
+      UPDATE secrets SET key_id = NULL WHERE key_id IS NOT NULL;
+      CREATE INDEX secrets_key ON secrets (key_id);
+      CREATE TABLE kms_keys (id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, project_id TEXT NOT NULL,
+        region TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, tags TEXT NOT NULL, usage TEXT NOT NULL,
+        algorithm TEXT NOT NULL, state TEXT NOT NULL, state_before_deletion TEXT, protected INTEGER NOT NULL,
+        origin TEXT NOT NULL, current_version INTEGER NOT NULL, rotation_period_seconds INTEGER, next_rotation_at INTEGER,
+        rotated_at INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, deletion_requested_at INTEGER);
+      CREATE INDEX kms_keys_listing ON kms_keys (region, organization_id, project_id, name);
+      CREATE INDEX kms_keys_rotation ON kms_keys (state, next_rotation_at);
+      CREATE INDEX kms_keys_deletion ON kms_keys (state, deletion_requested_at);
+      CREATE TABLE kms_key_versions (id TEXT PRIMARY KEY, key_id TEXT NOT NULL REFERENCES kms_keys(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL, wrapped_material BLOB NOT NULL, created_at INTEGER NOT NULL, UNIQUE (key_id, version))
+    `,
+  },
 ];
 
 /** The schema history of `audit.db`, SQLite's separate audit file. */
