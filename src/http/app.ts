@@ -9,6 +9,7 @@ import { registerIamApi } from './iam/index.js';
 import { registerKeyManagerApi } from './key-manager/index.js';
 import { registerOvhApi } from './ovh/index.js';
 import { registerScalewayApi } from './scaleway/index.js';
+import { withKeyWarnings } from '../core/kms/index.js';
 import type { CofferServices } from './services.js';
 import { sendErrors } from './vault/envelope.js';
 import { answerListVerb } from './vault/list-verb.js';
@@ -89,6 +90,16 @@ export const buildApp = ({ services, logger, vault }: AppOptions): FastifyInstan
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
+  });
+
+  // Listings warn (an HTTP `Warning` header, in every API) about secrets whose key is
+  // scheduled for deletion; the rest of the request runs with a sink that adds them.
+  app.addHook('onRequest', (_request, reply, done) => {
+    withKeyWarnings((warning) => {
+      const previous = reply.getHeader('warning');
+      const value = `299 coffer "${warning.replaceAll('"', "'")}"`;
+      reply.header('warning', previous === undefined ? value : [...(Array.isArray(previous) ? previous : [String(previous)]), value]);
+    }, done);
   });
 
   if (services.recordRequests) {

@@ -3,6 +3,7 @@ import { createKeyOperations } from './key-operations.js';
 import { createKeyring } from './keyring.js';
 import { createKmsContext, type KmsDeps } from './kms-context.js';
 import { createKmsMaintenance } from './kms-maintenance.js';
+import { createListingWarnings } from './listing-warnings.js';
 import { createRewrapper } from './rewrap.js';
 import { createSecretEnvelope } from './secret-envelope.js';
 
@@ -21,6 +22,8 @@ export const createKeyManager = (deps: KmsDeps & { rootKey: Uint8Array }) => {
     /** Plugged into the key service: secrets whose `key_id` names a key. */
     envelope: secrets.envelope,
     assertUsableBy: secrets.assertUsableBy,
+    /** Called by secret listings: warns about listed secrets whose key is scheduled for deletion. */
+    warnAboutListed: createListingWarnings(deps.store, deps.retentionSeconds),
     /** Policy rotations, unfinished re-wraps and purges; `stop` also waits for background re-wraps. */
     maintenance: createKmsMaintenance(ctx, rewrapper),
   };

@@ -51,7 +51,9 @@ export const createKvDataOps = (deps: KvServiceDeps, ctx: KvContext) => {
       : { kind: 'absent' };
   };
 
-  const isRefusal = (error: unknown): boolean => error instanceof AppError && error.code === 'failed_precondition';
+  // A customer-managed key's refusal (`key_*`) is about the key, not the version: it reaches the client as is.
+  const isRefusal = (error: unknown): boolean =>
+    error instanceof AppError && error.code === 'failed_precondition' && !(error.details.precondition ?? '').startsWith('key_');
 
   const readRevision = async (actor: Actor, secret: Secret, revision: number): Promise<KvReadResult> => {
     try {

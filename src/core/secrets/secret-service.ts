@@ -24,7 +24,11 @@ export interface SecretServiceDeps {
   clock: Clock;
   regions: readonly string[];
   /** Customer-managed keys (core/kms): checks the key a new secret names. */
-  customerKeys?: { assertUsableBy(secret: { organizationId: string; projectId: string; region: string }, keyId: string): Promise<void> };
+  customerKeys?: {
+    assertUsableBy(secret: { organizationId: string; projectId: string; region: string }, keyId: string): Promise<void>;
+    /** Every API that lists secrets warns when one's key is scheduled for deletion. */
+    warnAboutListed(secrets: readonly Secret[]): Promise<void>;
+  };
 }
 
 export interface CreateSecretInput {
@@ -112,13 +116,17 @@ export const createSecretService = ({ store, iam, clock, regions, customerKeys }
     async list(actor: Actor, region: string, input: ListSecretsInput, page: PageRequest): Promise<Page<Secret>> {
       assertRegion(regions, region);
       const filter = await buildFilter(actor, region, input);
-      return store.listSecrets(filter, input.order ?? 'name_asc', page);
+      const listed = await store.listSecrets(filter, input.order ?? 'name_asc', page);
+      await customerKeys?.warnAboutListed(listed.items);
+      return listed;
     },
 
     /** Every matching secret, unpaged; browse folds them into folders. */
     async listAll(actor: Actor, region: string, input: ListSecretsInput): Promise<Secret[]> {
       assertRegion(regions, region);
-      return store.listAllSecrets(await buildFilter(actor, region, input));
+      const listed = await store.listAllSecrets(await buildFilter(actor, region, input));
+      await customerKeys?.warnAboutListed(listed);
+      return listed;
     },
 
     async update(actor: Actor, region: string, id: string, input: UpdateSecretInput): Promise<Secret> {
