@@ -56,7 +56,8 @@ export const SQLITE_AUDIT_FILE_NAME = 'audit.db';
  */
 const openAuditStore = async (options: StorageOptions, driver: SqlDriver): Promise<{ store: AuditStore; close(): Promise<void> }> => {
   if (options.kind === 'postgres') {
-    return { store: new SqlAuditStore(driver, new SqlAuditWrites(driver)), close: async () => {} };
+    // Pool connections could commit batches out of order: one at a time.
+    return { store: new SqlAuditStore(driver, new SqlAuditWrites(driver), 1), close: async () => {} };
   }
   const reader = openSqliteDriver(options.dataDir, SQLITE_AUDIT_FILE_NAME);
   try {
@@ -67,7 +68,8 @@ const openAuditStore = async (options: StorageOptions, driver: SqlDriver): Promi
   }
   const writer = startAuditWorker(options.dataDir, SQLITE_AUDIT_FILE_NAME);
   return {
-    store: new SqlAuditStore(reader, writer),
+    // The worker applies appends in the order it receives them: several may be queued.
+    store: new SqlAuditStore(reader, writer, 4),
     close: async () => {
       await writer.close();
       await reader.close();

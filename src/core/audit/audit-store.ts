@@ -2,6 +2,11 @@ import type { AppendBatch, AuditChain, AuditCheckpoint, AuditQuery, AuditRecord,
 
 /** Persistence of the audit trail: events, chains, signed checkpoints, the signing key and usage totals. */
 export interface AuditStore {
+  /**
+   * How many appends may be in flight at once. The store applies them in the order they
+   * were made and refuses one that does not continue the chain's stored head.
+   */
+  readonly appendsInFlight: number;
   listSigningKeys(): Promise<StoredSigningKey[]>;
   /** Keeps the first key stored by any process; a later insert of another key does nothing. */
   insertSigningKey(key: StoredSigningKey): Promise<void>;

@@ -49,7 +49,7 @@ const usageOf = (events: readonly AuditRecord[]): UsageDelta[] => {
 };
 
 /**
- * This process's chain, written by group commit: events queue while a batch is being
+ * This process's chain, written by group commit: events queue while batches are being
  * made durable, then go together in the next one, so one fsync serves many requests.
  * `record` resolves only once its event is durable; a failed batch rejects every event
  * in it with `unavailable`, and the chain does not move.
@@ -57,14 +57,17 @@ const usageOf = (events: readonly AuditRecord[]): UsageDelta[] => {
 export const createAuditWriter = ({ store, signer, clock, logger, checkpointEvery, checkpointSeconds }: AuditWriterOptions) => {
   const chainId = randomUUID();
   const genesis = genesisHash(chainId);
+  /** The chain as durably stored, and as it will be once every batch sent so far is. */
   let chain: AuditChain = { chainId, startedAt: clock.nowMicros(), anchorSeq: 0, anchorHash: genesis, headSeq: 0, headHash: genesis };
+  let sent = chain;
   let queue: Pending[] = [];
-  let flushing: Promise<void> | null = null;
+  let inFlight = 0;
   let scheduled = false;
   let lastTime = 0;
   let healthy = true;
   let probe: NodeJS.Timeout | null = null;
   let checkpointed = { seq: 0, at: Date.now() };
+  const idle: (() => void)[] = [];
 
   const checkpoint = async (kind: 'periodic' | 'close'): Promise<void> => {
     if (chain.headSeq === checkpointed.seq) {
@@ -79,48 +82,67 @@ export const createAuditWriter = ({ store, signer, clock, logger, checkpointEver
     }
   };
 
-  const flush = async (): Promise<void> => {
+  /**
+   * Sends one batch built on the head of the last batch sent. Batches may be in flight
+   * together (as many as the store takes); the store refuses a batch that does not
+   * follow its stored head, so when one fails, every batch built on it fails too.
+   */
+  const send = (): void => {
     const batch = queue.slice(0, MAX_BATCH);
     queue = queue.slice(batch.length);
-    let seq = chain.headSeq;
-    let prevHash = chain.headHash;
+    let seq = sent.headSeq;
+    let prevHash = sent.headHash;
     const events = batch.map((item): AuditRecord => {
       seq += 1;
       const unhashed = { ...item.entry, chainId, seq, time: item.time, prevHash };
       prevHash = recordHash(unhashed);
       return { ...unhashed, hash: prevHash };
     });
-    const next = { ...chain, headSeq: seq, headHash: prevHash };
-    try {
-      await store.append({ events, chain: next, usage: usageOf(events) });
-      chain = next;
-      healthy = true;
-      batch.forEach((item) => item.settle(null));
-    } catch (error) {
-      healthy = false;
-      logger.error({ err: error, events: batch.length }, 'audit events could not be made durable; refusing requests until the trail is writable');
-      const refusal = new AppError('unavailable', 'the audit trail cannot record this request, so it was not served');
-      batch.forEach((item) => item.settle(refusal));
-      startProbing();
-    }
+    const next = { ...sent, headSeq: seq, headHash: prevHash };
+    sent = next;
+    inFlight += 1;
+    store.append({ events, chain: next, usage: usageOf(events) }).then(
+      () => {
+        chain = next;
+        healthy = true;
+        batch.forEach((item) => item.settle(null));
+        settled();
+      },
+      (error: unknown) => {
+        healthy = false;
+        // Later batches were built on this one: start again from what is stored.
+        sent = chain;
+        logger.error({ err: error, events: batch.length }, 'audit events could not be made durable; refusing requests until the trail is writable');
+        const refusal = new AppError('unavailable', 'the audit trail cannot record this request, so it was not served');
+        batch.forEach((item) => item.settle(refusal));
+        startProbing();
+        settled();
+      },
+    );
+  };
+
+  const settled = (): void => {
+    inFlight -= 1;
     if (chain.headSeq - checkpointed.seq >= checkpointEvery || (chain.headSeq > checkpointed.seq && Date.now() - checkpointed.at >= checkpointSeconds * 1000)) {
-      await checkpoint('periodic');
+      void checkpoint('periodic');
+    }
+    if (queue.length > 0) {
+      schedule();
+    } else if (inFlight === 0) {
+      idle.splice(0).forEach((resolve) => resolve());
     }
   };
 
   const schedule = (): void => {
-    if (scheduled || flushing) {
+    if (scheduled || inFlight >= store.appendsInFlight) {
       return;
     }
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
-      flushing = flush().finally(() => {
-        flushing = null;
-        if (queue.length > 0) {
-          schedule();
-        }
-      });
+      while (queue.length > 0 && inFlight < store.appendsInFlight) {
+        send();
+      }
     });
   };
 
@@ -162,8 +184,8 @@ export const createAuditWriter = ({ store, signer, clock, logger, checkpointEver
       if (probe) {
         clearInterval(probe);
       }
-      while (queue.length > 0 || flushing || scheduled) {
-        await (flushing ?? new Promise((resolve) => setImmediate(resolve)));
+      while (queue.length > 0 || inFlight > 0 || scheduled) {
+        await new Promise<void>((resolve) => (inFlight > 0 ? idle.push(resolve) : setImmediate(resolve)));
       }
       await checkpoint('close');
     },

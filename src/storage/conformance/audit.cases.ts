@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { it } from 'node:test';
 import type { AuditChain, AuditRecord } from '../../core/audit/index.js';
 import { genesisHash, recordHash } from '../../shared/audit/audit-record.js';
-import type { StorageRef } from './fixtures.js';
+import { withCode, type StorageRef } from './fixtures.js';
 
 /** `count` linked events of a fresh chain, one microsecond apart from `start`. */
 const chainOf = (count: number, start: number, overrides: Partial<AuditRecord> = {}): { chain: AuditChain; events: AuditRecord[] } => {
@@ -80,6 +80,17 @@ export const auditCases = (storage: StorageRef): void => {
     await assert.rejects(storage().audit.append({ events: [...events, clash], chain, usage: [] }));
     assert.deepEqual(await storage().audit.scanChain(chain.chainId, 0, 10, noRange), []);
     assert.equal((await storage().audit.listChains()).some((stored) => stored.chainId === chain.chainId), false);
+  });
+
+  it('refuses a batch that does not continue the chain from its stored head', async () => {
+    const { chain, events } = chainOf(6, 2_500_000_000_000);
+    await storage().audit.append({ events: events.slice(0, 3), chain: { ...chain, headSeq: 3, headHash: events[2]?.hash ?? '' }, usage: [] });
+    await assert.rejects(storage().audit.append({ events: events.slice(4), chain, usage: [] }), withCode('failed_precondition'));
+    await assert.rejects(storage().audit.append({ events: events.slice(0, 2), chain, usage: [] }), withCode('failed_precondition'));
+    const other = chainOf(2, 2_500_000_000_100);
+    await assert.rejects(storage().audit.append({ events: other.events.slice(1), chain: other.chain, usage: [] }), withCode('failed_precondition'));
+    await storage().audit.append({ events: events.slice(3), chain, usage: [] });
+    assert.deepEqual(await storage().audit.scanChain(chain.chainId, 0, 10, noRange), events);
   });
 
   it('adds up usage per secret, version and reader', async () => {

@@ -57,6 +57,7 @@ export class SqlAuditStore implements AuditStore {
   constructor(
     private readonly db: SqlDriver,
     private readonly writes: AuditWrites,
+    readonly appendsInFlight: number,
   ) {}
 
   async listSigningKeys(): Promise<StoredSigningKey[]> {

@@ -16,8 +16,6 @@ export const auditSchemaSql = (integer: 'INTEGER' | 'BIGINT', bytes: 'BLOB' | 'B
     PRIMARY KEY (chain_id, seq));
   CREATE INDEX audit_events_time ON audit_events (recorded_at, chain_id, seq);
   CREATE INDEX audit_events_secret ON audit_events (secret_id, recorded_at);
-  CREATE INDEX audit_events_actor ON audit_events (actor_access_key, recorded_at);
-  CREATE INDEX audit_events_request ON audit_events (request_id);
   CREATE TABLE audit_checkpoints (chain_id TEXT NOT NULL, seq ${integer} NOT NULL, hash TEXT NOT NULL,
     signed_at ${integer} NOT NULL, kind TEXT NOT NULL, key_id TEXT NOT NULL, signature TEXT NOT NULL,
     PRIMARY KEY (chain_id, seq, kind));

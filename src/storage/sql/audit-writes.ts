@@ -1,6 +1,8 @@
-import type { AppendBatch, AuditCheckpoint, AuditRecord, StoredSigningKey } from '../../core/audit/index.js';
+import type { AppendBatch, AuditCheckpoint, StoredSigningKey, UsageDelta } from '../../core/audit/index.js';
+import { genesisHash } from '../../shared/audit/audit-record.js';
+import { preconditionFailed } from '../../shared/errors.js';
 import { insertSql } from './iam-rows.js';
-import { asBuffer, type SqlDriver, type SqlExecutor } from './sql-driver.js';
+import { asBuffer, type SqlDriver, type SqlExecutor, type SqlValue } from './sql-driver.js';
 import { CHAIN_COLUMNS, chainValues, CHECKPOINT_COLUMNS, checkpointValues, EVENT_COLUMNS, eventValues } from './audit-rows.js';
 
 /** The trail's writes; SQLite runs them on a worker thread so that fsyncs never stall requests. */
@@ -21,19 +23,39 @@ const insertEvents = (rows: number): string => {
 };
 
 const UPSERT_CHAIN = `${insertSql('audit_chains', CHAIN_COLUMNS)} ON CONFLICT (chain_id) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash`;
-const UPSERT_USAGE =
-  'INSERT INTO secret_usage (secret_id, revision, reader, access_count, last_accessed_at) VALUES (?, ?, ?, ?, ?) ' +
+/** Usage rows of a batch are distinct (the writer adds them up first), so one statement may upsert many. */
+const upsertUsage = (rows: number): string =>
+  `INSERT INTO secret_usage (secret_id, revision, reader, access_count, last_accessed_at) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ')} ` +
   'ON CONFLICT (secret_id, revision, reader) DO UPDATE SET access_count = secret_usage.access_count + excluded.access_count, ' +
   'last_accessed_at = CASE WHEN excluded.last_accessed_at > secret_usage.last_accessed_at THEN excluded.last_accessed_at ELSE secret_usage.last_accessed_at END';
 const INSERT_CHECKPOINT = `${insertSql('audit_checkpoints', CHECKPOINT_COLUMNS)} ON CONFLICT (chain_id, seq, kind) DO NOTHING`;
 
-const writeEvents = async (tx: SqlExecutor, events: readonly AuditRecord[]): Promise<void> => {
+/** Rows in as few statements as the fixed chunk sizes allow: one round trip each on PostgreSQL. */
+const writeChunked = async <T>(tx: SqlExecutor, rows: readonly T[], statement: (count: number) => string, values: (row: T) => SqlValue[]): Promise<void> => {
   let offset = 0;
   for (const size of CHUNKS) {
-    while (events.length - offset >= size) {
-      await tx.run(insertEvents(size), events.slice(offset, offset + size).flatMap(eventValues));
+    while (rows.length - offset >= size) {
+      await tx.run(statement(size), rows.slice(offset, offset + size).flatMap(values));
       offset += size;
     }
+  }
+};
+
+const usageValues = (usage: UsageDelta): SqlValue[] => [usage.secretId, usage.revision, usage.reader, usage.count, usage.lastAccessedAt];
+
+/**
+ * A batch must continue the chain exactly where it stands: batches may be sent before
+ * the one they follow has committed, and one built on a failed batch must fail too.
+ */
+const expectHead = async (tx: SqlExecutor, batch: AppendBatch): Promise<void> => {
+  const first = batch.events[0];
+  if (!first) {
+    return;
+  }
+  const row = await tx.get<{ head_seq: number; head_hash: string }>('SELECT head_seq, head_hash FROM audit_chains WHERE chain_id = ? FOR UPDATE', [first.chainId]);
+  const head = row ? { seq: Number(row.head_seq), hash: row.head_hash } : { seq: 0, hash: genesisHash(first.chainId) };
+  if (first.seq !== head.seq + 1 || first.prevHash !== head.hash) {
+    throw preconditionFailed('audit_chain_head', 'the batch does not continue the audit chain from its stored head');
   }
 };
 
@@ -51,11 +73,10 @@ export class SqlAuditWrites implements AuditWrites {
 
   async append(batch: AppendBatch): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await writeEvents(tx, batch.events);
+      await expectHead(tx, batch);
+      await writeChunked(tx, batch.events, insertEvents, eventValues);
       await tx.run(UPSERT_CHAIN, chainValues(batch.chain));
-      for (const usage of batch.usage) {
-        await tx.run(UPSERT_USAGE, [usage.secretId, usage.revision, usage.reader, usage.count, usage.lastAccessedAt]);
-      }
+      await writeChunked(tx, batch.usage, upsertUsage, usageValues);
     });
   }
 
