@@ -3,6 +3,7 @@ import type { Storage } from '../index.js';
 import type { OpenedStorage } from './fixtures.js';
 import { auditCases } from './audit.cases.js';
 import { keyCases } from './key.cases.js';
+import { kmsCases } from './kms.cases.js';
 import { kvCases } from './kv.cases.js';
 import { iamCases } from './iam.cases.js';
 import { iamPrincipalCases } from './iam-principals.cases.js';
@@ -38,6 +39,7 @@ export const runStoreConformanceSuite = (name: string, open: () => Promise<Opene
     describe('listings', () => listingCases(storage));
     describe('purge and expiry', () => maintenanceCases(storage));
     describe('key-encryption keys', () => keyCases(storage));
+    describe('customer-managed keys', () => kmsCases(storage));
     describe('iam', () => iamCases(storage));
     describe('iam principals', () => iamPrincipalCases(storage));
     describe('iam users and groups', () => iamUserCases(storage));
