@@ -91,13 +91,14 @@ export const createKeyAdmin = (ctx: KmsContext) => {
 
     async list(actor: Actor, region: string, input: ListKeysInput, page: PageRequest): Promise<Page<CustomerKey>> {
       ctx.assertRegion(region);
+      // Without a project, a caller whose rights stop at some projects lists just those.
+      const projectIds = input.projectId === null ? iam.projectsAllowing(actor, 'keys:key:read') : null;
       if (input.projectId !== null) {
         const project = await iam.resolveProject(actor, input.projectId);
         iam.authorize(actor, 'keys:key:read', { organizationId: project.organizationId, projectId: project.id, region });
-      } else {
+      } else if (projectIds === null) {
         iam.authorize(actor, 'keys:key:read', { organizationId: actor.organizationId });
       }
-      const projectIds = iam.projectsAllowing(actor, 'keys:key:read');
       return store.listKeys({ region, organizationId: actor.organizationId, projectIds, ...input }, input.order, page);
     },
 
