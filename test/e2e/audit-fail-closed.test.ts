@@ -72,6 +72,13 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       await database?.drop();
     });
 
+    it('records a request whatever bytes it carries, and stays writable', async () => {
+      const odd = await call('GET', `${SCW.replace('fr-par', 'fr-%00par')}/secrets/${secretId}?x=%00`);
+      assert.equal(odd.status, 400);
+      const after = await call('GET', `${SCW}/secrets/${secretId}`);
+      assert.equal(after.status, 200, 'the trail kept working after an event holding NUL');
+    });
+
     it('answers 503 with no payload while events cannot be made durable, changes nothing, then recovers', async () => {
       const breaker = database ? await postgresBreaker(database.url) : sqliteBreaker(server.dataDir);
       await breaker.breakTrail();

@@ -30,6 +30,23 @@ const PROBE_MS = 1000;
 
 const ACCESS_ACTION = 'secrets:version:access';
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Request data (paths, user agents) can hold anything; an event must be storable on
+ * every engine whatever a client sent, or one odd request would fail a whole batch.
+ * PostgreSQL refuses NUL and text that is not valid UTF-8.
+ */
+const storable = (entry: AuditEntry): AuditEntry => {
+  const cleaned: Record<string, unknown> = { ...entry };
+  for (const [field, value] of Object.entries(entry)) {
+    if (typeof value === 'string') {
+      cleaned[field] = value.replaceAll(String.fromCharCode(0), '\uFFFD').replace(LONE_SURROGATE, '\uFFFD').slice(0, 1024);
+    }
+  }
+  return cleaned as AuditEntry;
+};
+
 /** Successful reads of payloads in a batch, counted per secret, revision and reader. */
 const usageOf = (events: readonly AuditRecord[]): UsageDelta[] => {
   const totals = new Map<string, UsageDelta>();
@@ -174,7 +191,7 @@ export const createAuditWriter = ({ store, signer, clock, logger, checkpointEver
       lastTime = Math.max(clock.nowMicros(), lastTime);
       const time = lastTime;
       return new Promise((resolve, reject) => {
-        queue.push({ entry, time, settle: (error) => (error ? reject(error) : resolve()) });
+        queue.push({ entry: storable(entry), time, settle: (error) => (error ? reject(error) : resolve()) });
         schedule();
       });
     },
