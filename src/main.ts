@@ -13,6 +13,7 @@ import {
   createSecretService,
   createVersionService,
 } from './core/secrets/index.js';
+import { createSessionService } from './core/sessions/index.js';
 import { decodeRootKey, deriveKey, loadOrCreateRootKeyFile } from './crypto/index.js';
 import { buildApp } from './http/app.js';
 import { systemClock } from './shared/clock.js';
@@ -116,6 +117,15 @@ export const startServer = async (config: Config, announce: Announce = console.l
     }
   }
 
+  const sessions = createSessionService({
+    store: storage.sessions,
+    iamStore: storage.iam,
+    iam,
+    iamAdmin,
+    clock,
+    settings: { idleSeconds: config.consoleIdleMinutes * 60, maxSeconds: config.consoleSessionHours * 3600 },
+    signInFailuresPerMinute: config.authFailuresPerMinute,
+  });
   const app = buildApp({
     services: {
       iam,
@@ -134,6 +144,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
     },
     logger,
     vault: { mounts: config.vaultMounts, defaultRegion: regions[0] ?? 'fr-par' },
+    console: { sessions, cookies: { secure: config.consoleSecureCookies === 'on' }, idleSeconds: config.consoleIdleMinutes * 60, regions },
   });
   await app.listen({ host: config.listen.host, port: config.listen.port });
   const address = app.server.address();

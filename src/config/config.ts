@@ -18,6 +18,9 @@ export const defaults = {
   auditCheckpointEvents: 1000,
   auditCheckpointSeconds: 60,
   auditRetentionDays: 0,
+  consoleIdleMinutes: 30,
+  consoleSessionHours: 12,
+  consoleSecureCookies: 'off',
 } as const;
 
 /**
@@ -80,6 +83,9 @@ const configSchema = z
     auditCheckpointEvents: z.coerce.number().int().min(1).describe('a signed checkpoint at least every this many events'),
     auditCheckpointSeconds: z.coerce.number().positive().describe('and at least this often'),
     auditRetentionDays: z.coerce.number().min(0).describe('audit events older than this are pruned; 0 keeps them all'),
+    consoleIdleMinutes: z.coerce.number().positive().describe('a console session unused this long ends'),
+    consoleSessionHours: z.coerce.number().positive().describe('and none lasts longer than this'),
+    consoleSecureCookies: z.enum(['on', 'off']).describe('on behind TLS: console cookies get the Secure attribute'),
   })
   .refine((config) => config.storage !== 'postgres' || Boolean(config.postgresUrl), {
     message: 'storage=postgres needs --postgres-url or COFFER_POSTGRES_URL',
@@ -122,6 +128,9 @@ const ENV_NAMES = {
   auditCheckpointEvents: 'COFFER_AUDIT_CHECKPOINT_EVENTS',
   auditCheckpointSeconds: 'COFFER_AUDIT_CHECKPOINT_SECONDS',
   auditRetentionDays: 'COFFER_AUDIT_RETENTION_DAYS',
+  consoleIdleMinutes: 'COFFER_CONSOLE_IDLE_MINUTES',
+  consoleSessionHours: 'COFFER_CONSOLE_SESSION_HOURS',
+  consoleSecureCookies: 'COFFER_CONSOLE_SECURE_COOKIES',
 } as const;
 
 export class ConfigError extends Error {}

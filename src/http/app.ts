@@ -5,6 +5,7 @@ import { registerAuditTrail } from './audit-trail.js';
 import { sendJson } from './json.js';
 import { sendOvhError } from './ovh/errors.js';
 import { registerAccountApi } from './account/index.js';
+import { registerConsole, type ConsoleOptions } from './console/index.js';
 import { registerIamApi } from './iam/index.js';
 import { registerKeyManagerApi } from './key-manager/index.js';
 import { registerOvhApi } from './ovh/index.js';
@@ -21,6 +22,8 @@ export interface AppOptions {
   services: CofferServices;
   logger: FastifyBaseLogger;
   vault: { mounts: readonly VaultMount[]; defaultRegion: string };
+  /** The web console and its sessions; absent, no cookie authenticates anything. */
+  console?: ConsoleOptions;
 }
 
 /** Error a body parser reports; every adapter renders it in its own envelope. */
@@ -37,7 +40,7 @@ export class BodyError extends Error {
  * Builds the HTTP server: one Fastify instance, one body parser, and each wire API
  * mounted as an encapsulated plugin with its own error envelope.
  */
-export const buildApp = ({ services, logger, vault }: AppOptions): FastifyInstance => {
+export const buildApp = ({ services, logger, vault, console: consoleOptions }: AppOptions): FastifyInstance => {
   const app = Fastify({
     loggerInstance: logger,
     // Access is recorded by the audit trail, not the operational log.
@@ -111,6 +114,9 @@ export const buildApp = ({ services, logger, vault }: AppOptions): FastifyInstan
     return sendJson(reply, 200, { status: 'ok' });
   });
 
+  if (consoleOptions) {
+    registerConsole(app, services, consoleOptions);
+  }
   app.register(async (scoped) => registerScalewayApi(scoped, services), { prefix: '/secret-manager/v1beta1' });
   app.register(async (scoped) => registerAdminRoutes(scoped, services), { prefix: '/coffer/v1' });
   app.register(async (scoped) => registerIamApi(scoped, services), { prefix: '/iam/v1alpha1' });

@@ -3,9 +3,15 @@ import type { Actor, IamService } from '../core/iam/index.js';
 import { AppError } from '../shared/errors.js';
 
 const actors = new WeakMap<FastifyRequest, Actor>();
+const sessionSecrets = new WeakMap<FastifyRequest, string>();
 
-/** Reads the caller's API secret key from the headers each wire API uses. */
-export const tokenOf = (request: FastifyRequest): string | undefined => {
+/** The API key a console session cookie stands for (http/console sets it before authentication). */
+export const useSessionSecret = (request: FastifyRequest, secretKey: string): void => {
+  sessionSecrets.set(request, secretKey);
+};
+
+/** The caller's API secret key from a header any API uses; only the headers, never a session. */
+export const headerTokenOf = (request: FastifyRequest): string | undefined => {
   const header = request.headers['x-auth-token'] ?? request.headers['x-vault-token'];
   if (typeof header === 'string' && header !== '') {
     return header;
@@ -13,6 +19,12 @@ export const tokenOf = (request: FastifyRequest): string | undefined => {
   const authorization = request.headers.authorization;
   return authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined;
 };
+
+/**
+ * Reads the caller's API secret key from the headers each wire API uses, or else from
+ * the console session: the session acts as one API key, so it has that key's rights.
+ */
+export const tokenOf = (request: FastifyRequest): string | undefined => headerTokenOf(request) ?? sessionSecrets.get(request);
 
 /** Authenticates every request of the plugin it is registered in. */
 export const registerAuthentication = (app: FastifyInstance, iam: Pick<IamService, 'authenticate'>): void => {

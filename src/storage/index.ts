@@ -4,6 +4,7 @@ import type { KeyStore } from '../core/keys/index.js';
 import type { KmsStore } from '../core/kms/index.js';
 import type { KvStore } from '../core/kv/index.js';
 import type { SecretStore } from '../core/secrets/index.js';
+import type { SessionStore } from '../core/sessions/index.js';
 import { POSTGRES_MIGRATION_LOCK, POSTGRES_MIGRATIONS } from './postgres/migrations.js';
 import { openPostgresDriver } from './postgres/postgres-driver.js';
 import { SqlAuditStore } from './sql/audit-repository.js';
@@ -14,6 +15,7 @@ import { SqlKmsStore } from './sql/kms-repository.js';
 import { SqlKvStore } from './sql/kv-repository.js';
 import { migrate, type MigrationPlan } from './sql/migrate.js';
 import { SqlSecretStore } from './sql/secret-repository.js';
+import { SqlSessionStore } from './sql/session-repository.js';
 import type { SqlDialect, SqlDriver } from './sql/sql-driver.js';
 import { startAuditWorker } from './sqlite/audit-worker-client.js';
 import { SQLITE_AUDIT_MIGRATIONS, SQLITE_MIGRATIONS } from './sqlite/migrations.js';
@@ -32,6 +34,8 @@ export interface Storage {
   iam: IamStore;
   kv: KvStore;
   audit: AuditStore;
+  /** Console sessions. */
+  sessions: SessionStore;
   /** Resolves when the database answers; throws an `unavailable` AppError when it does not. */
   ping(): Promise<void>;
   /** Waits for running transactions, then releases the file or the pool. */
@@ -96,6 +100,7 @@ export const openStorage = async (options: StorageOptions): Promise<Storage> => 
     iam: new SqlIamStore(driver),
     kv: new SqlKvStore(driver),
     audit: audit.store,
+    sessions: new SqlSessionStore(driver),
     ping: async () => {
       await driver.get('SELECT 1 AS ok');
     },

@@ -1,5 +1,6 @@
 import { auditSchemaSql } from '../sql/audit-schema.js';
 import { iamUsersSchemaSql } from '../sql/iam-users-schema.js';
+import { sessionSchemaSql } from '../sql/session-schema.js';
 import type { Migration } from '../sql/sql-driver.js';
 
 /**
@@ -104,4 +105,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         version BIGINT NOT NULL, wrapped_material BYTEA NOT NULL, created_at BIGINT NOT NULL, UNIQUE (key_id, version))
     `,
   },
+  { version: 7, name: 'console sessions: token hash, the API key each acts as (its secret sealed under the token), idle and absolute expiry', sql: sessionSchemaSql('BIGINT', 'BYTEA') },
 ];

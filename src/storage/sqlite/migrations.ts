@@ -1,5 +1,6 @@
 import { auditSchemaSql } from '../sql/audit-schema.js';
 import { iamUsersSchemaSql } from '../sql/iam-users-schema.js';
+import { sessionSchemaSql } from '../sql/session-schema.js';
 import type { Migration } from '../sql/sql-driver.js';
 
 /**
@@ -93,6 +94,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         version INTEGER NOT NULL, wrapped_material BLOB NOT NULL, created_at INTEGER NOT NULL, UNIQUE (key_id, version))
     `,
   },
+  { version: 7, name: 'console sessions: token hash, the API key each acts as (its secret sealed under the token), idle and absolute expiry', sql: sessionSchemaSql('INTEGER', 'BLOB') },
 ];
 
 /** The schema history of `audit.db`, SQLite's separate audit file. */
