@@ -22,6 +22,13 @@ export default tseslint.config(
     },
   },
   { files: ['src/config/**', 'src/cli/**', 'test/**', 'scripts/**'], rules: { 'no-restricted-properties': 'off' } },
+  // The console runs in the browser and talks to the server over HTTP only.
+  {
+    files: ['web/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-restricted-imports': forbid(['**/src/**', 'node:*', 'fastify'], 'web/ is a client of the public HTTP APIs') },
+  },
+  { files: ['web/vite.config.ts'], rules: { 'no-restricted-imports': 'off' } },
   {
     files: ['src/core/**'],
     rules: {
