@@ -103,6 +103,9 @@ describe('audit trail', () => {
     assert.ok(body.access_count >= 2, 'the Scaleway and the Vault read');
     assert.equal(body.versions[0]?.revision, '1');
     assert.equal(body.readers[0]?.access_key, server.accessKey);
+    const byPath = coffer(['secret', 'usage', '/prod/db', '-o', 'json']);
+    assert.equal(byPath.status, 0, byPath.stderr);
+    assert.equal((JSON.parse(byPath.stdout) as { secret_id: string }).secret_id, secretId);
     await call('POST', `${SCW}/secrets`, server.secretKey, { name: 'never-read', path: '/' });
     const unused = coffer(['audit', 'unused', '--days', '1', '-o', 'json']);
     assert.equal(unused.status, 0, unused.stderr);

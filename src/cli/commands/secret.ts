@@ -146,6 +146,14 @@ export const registerSecret = (program: Command): void => {
     );
   }
 
+  withConnection(secret.command('usage').description("how often a secret's versions were read, and by whom (needs AuditLogReadOnly)").argument('<secret>', 'id or /folder/name')).action(
+    act(async (command) => {
+      const session = openSession(command);
+      const id = await secretIdOf(session, argument(command, 0));
+      printObject(session.format, (await session.call('GET', `/coffer/v1/audit/secrets/${id}/usage`)) ?? {});
+    }),
+  );
+
   withConnection(secret.command('browse').description('folders and secrets under a path').argument('[prefix]', 'folder', '/')).action(
     act(async (command) => {
       const session = openSession(command);
