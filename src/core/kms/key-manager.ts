@@ -1,4 +1,5 @@
 import { createKeyAdmin } from './key-admin.js';
+import { createKeyCache } from './key-cache.js';
 import { createKeyOperations } from './key-operations.js';
 import { createKeyring } from './keyring.js';
 import { createKmsContext, type KmsDeps } from './kms-context.js';
@@ -11,11 +12,13 @@ import { createSecretEnvelope } from './secret-envelope.js';
  * Customer-managed keys: root key → key version (material wrapped by the root key) →
  * the data keys of the secrets that chose the key, and `encrypt`/`decrypt` for callers.
  */
-export const createKeyManager = (deps: KmsDeps & { rootKey: Uint8Array }) => {
-  const keyring = createKeyring(deps.store, deps.rootKey);
-  const ctx = createKmsContext(deps, keyring);
+export const createKeyManager = ({ rootKey, ...deps }: KmsDeps & { rootKey: Uint8Array }) => {
+  const cache = createKeyCache(deps.store, deps.clock);
+  const store = cache.store;
+  const keyring = createKeyring(store, rootKey);
+  const ctx = createKmsContext({ ...deps, store }, keyring);
   const rewrapper = createRewrapper(ctx);
-  const secrets = createSecretEnvelope(deps.store, keyring);
+  const secrets = createSecretEnvelope(store, keyring, cache.lookup);
   return {
     ...createKeyAdmin(ctx),
     ...createKeyOperations(ctx, rewrapper),
@@ -23,7 +26,7 @@ export const createKeyManager = (deps: KmsDeps & { rootKey: Uint8Array }) => {
     envelope: secrets.envelope,
     assertUsableBy: secrets.assertUsableBy,
     /** Called by secret listings: warns about listed secrets whose key is scheduled for deletion. */
-    warnAboutListed: createListingWarnings(deps.store, deps.retentionSeconds),
+    warnAboutListed: createListingWarnings(store, deps.retentionSeconds),
     /** Policy rotations, unfinished re-wraps and purges; `stop` also waits for background re-wraps. */
     maintenance: createKmsMaintenance(ctx, rewrapper),
   };

@@ -21,9 +21,9 @@ const secretKeyRefusal = (key: CustomerKey): AppError | null => {
  * current version, and opening one needs the key enabled. Using a key through a
  * secret needs no key right: the secret's own rights decide.
  */
-export const createSecretEnvelope = (store: KmsStore, keyring: Keyring) => {
+export const createSecretEnvelope = (store: KmsStore, keyring: Keyring, lookupKey: (id: string) => Promise<CustomerKey | null>) => {
   const usableKey = async (keyId: string): Promise<CustomerKey> => {
-    const key = await store.getKey(keyId);
+    const key = await lookupKey(keyId);
     if (!key) {
       throw keyGone(keyId);
     }
