@@ -11,6 +11,7 @@ export class ApiError extends Error {
 }
 
 const CSRF_COOKIE = 'coffer_csrf';
+export const SESSION_URL = '/coffer/v1/session';
 
 const csrfToken = (): string => {
   for (const part of document.cookie.split(';')) {
@@ -31,7 +32,13 @@ interface ErrorBody {
 }
 
 /** A sentence a person can act on, from any of the APIs' error envelopes. */
-const messageOf = (status: number, body: ErrorBody): string => {
+const messageOf = (status: number, body: ErrorBody, url: string): string => {
+  if (status === 401 && url.endsWith(SESSION_URL)) {
+    return 'Sign-in refused: wrong email or password, or an unknown or expired API key.';
+  }
+  if (status === 429) {
+    return `Too many attempts: ${body.message ?? 'try again in a minute'}.`;
+  }
   const details = (body.details ?? []).map((detail) => `${detail.argument_name ?? ''}: ${(detail.help_message ?? '').trim()}`).join('; ');
   if (status === 403) {
     return `You are not allowed to do this (403: ${body.help_message ?? body.message ?? 'insufficient permissions'}). Ask an administrator for a policy that grants it.`;
@@ -61,10 +68,10 @@ export const request = async <T>(method: string, url: string, body?: unknown): P
   const parsed: unknown = text === '' ? {} : JSON.parse(text);
   if (!response.ok) {
     const error = parsed as ErrorBody;
-    if (response.status === 401 && !url.endsWith('/coffer/v1/session')) {
+    if (response.status === 401 && !url.endsWith(SESSION_URL)) {
       onSignedOut();
     }
-    throw new ApiError(response.status, messageOf(response.status, error), error.type ?? 'error');
+    throw new ApiError(response.status, messageOf(response.status, error, url), error.type ?? 'error');
   }
   return parsed as T;
 };

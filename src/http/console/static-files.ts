@@ -74,10 +74,8 @@ export const registerConsoleFiles = (app: FastifyInstance, dir = CONSOLE_BUILD_D
   const files = loadBuild(dir);
   const index = files.get('index.html');
 
-  app.get('/console', async (_request, reply) => securityHeaders(reply).redirect('/console/', 302));
-  app.get('/console/*', async (request, reply) => {
+  const serve = async (path: string, reply: FastifyReply): Promise<FastifyReply> => {
     securityHeaders(reply);
-    const path = (request.params as { '*'?: string })['*'] ?? '';
     const file = files.get(path);
     if (file && path !== 'index.html') {
       const immutable = path.startsWith('assets/');
@@ -88,5 +86,8 @@ export const registerConsoleFiles = (app: FastifyInstance, dir = CONSOLE_BUILD_D
       return reply.code(index ? 404 : 503).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(index ? 'not found' : NOT_BUILT);
     }
     return reply.type(index.type).header('cache-control', 'no-cache').send(index.body);
-  });
+  };
+  // The router ignores trailing slashes, so /console and /console/ are this one route.
+  app.get('/console', async (_request, reply) => serve('', reply));
+  app.get('/console/*', async (request, reply) => serve((request.params as { '*'?: string })['*'] ?? '', reply));
 };
