@@ -9,6 +9,7 @@ import { createKvService } from './core/kv/index.js';
 import {
   createAccessService,
   createBrowseService,
+  createCertificateService,
   createMaintenance,
   createSecretService,
   createVersionService,
@@ -74,6 +75,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
   const versions = createVersionService({ store: storage.secrets, keys, iam, clock, regions });
   const access = createAccessService({ store: storage.secrets, keys, iam, clock, regions });
   const browse = createBrowseService({ secrets });
+  const certificates = createCertificateService({ store: storage.secrets, keys, iam, clock, regions });
   const kv = createKvService({ store: storage.secrets, kvStore: storage.kv, secrets, access, keys, iam, clock, regions });
   const maintenance = createMaintenance({
     store: storage.secrets,
@@ -134,6 +136,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
       versions,
       access,
       browse,
+      certificates,
       kv,
       keys,
       kms,

@@ -3,7 +3,7 @@ import type { IamAdminService, IamService } from '../core/iam/index.js';
 import type { KeyService } from '../core/keys/index.js';
 import type { KeyManager } from '../core/kms/index.js';
 import type { KvService } from '../core/kv/index.js';
-import type { AccessService, BrowseService, SecretService, VersionService } from '../core/secrets/index.js';
+import type { AccessService, BrowseService, CertificateService, SecretService, VersionService } from '../core/secrets/index.js';
 
 /** The core services every wire adapter is built over: one set, shared by all APIs. */
 export interface CofferServices {
@@ -13,6 +13,8 @@ export interface CofferServices {
   versions: VersionService;
   access: AccessService;
   browse: BrowseService;
+  /** What certificate secrets hold, without their payload. */
+  certificates: CertificateService;
   /** The key/value view (Vault KV v2, OVHcloud) over the same secrets. */
   kv: KvService;
   keys: Pick<KeyService, 'rotate' | 'listScopes'>;

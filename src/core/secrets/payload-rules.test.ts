@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../shared/errors.js';
 import { crc32Ieee } from '../../shared/crc32.js';
+import { makeTestCertificates } from '../../../test/helpers/certificates.js';
 import { validatePayload } from './payload-rules.js';
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
@@ -45,11 +46,19 @@ describe('validatePayload', () => {
     assert.match(problemOf(() => validatePayload('database_credentials', json({ ...valid, engine: 'oracle' }), null)).message, /engine/);
   });
 
-  it('accepts concatenated PEM blocks and nothing else for certificates', () => {
-    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
+  it('accepts a readable, unexpired certificate chain with its own key, and nothing else', () => {
+    const certs = makeTestCertificates();
+    const pem = `${certs.certificate}${certs.key}`;
     validatePayload('certificate', Buffer.from(pem), null);
-    problemOf(() => validatePayload('certificate', Buffer.from(`${pem}trailing junk`), null));
-    problemOf(() => validatePayload('certificate', Buffer.from('not a pem'), null));
+    validatePayload('certificate', Buffer.from(certs.certificate), null);
+    assert.match(problemOf(() => validatePayload('certificate', Buffer.from(`${pem}trailing junk`), null)).message, /PEM blocks only/);
+    assert.match(problemOf(() => validatePayload('certificate', Buffer.from('not a pem'), null)).message, /PEM blocks only/);
+    const fake = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    assert.match(problemOf(() => validatePayload('certificate', Buffer.from(fake), null)).message, /not a readable X.509 certificate/);
+    assert.match(problemOf(() => validatePayload('certificate', Buffer.from(`${certs.certificate}${certs.otherKey}`), null)).message, /does not match/);
+    assert.match(problemOf(() => validatePayload('certificate', Buffer.from(`${certs.certificate}${certs.key}${certs.otherKey}`), null)).message, /at most one private key/);
+    // Expiry is judged at the time given: a month and a day later, the same chain is refused.
+    assert.match(problemOf(() => validatePayload('certificate', Buffer.from(pem), null, Date.now() + 31 * 86_400_000)).message, /expired on/);
   });
 
   it('rejects non-JSON data for JSON types and a wrong checksum for any type', () => {

@@ -1,5 +1,6 @@
 import { AppError, type FieldProblem } from '../../shared/errors.js';
 import { matchingCrc32 } from '../../shared/crc32.js';
+import { parseCertificateChain } from './certificate.js';
 import type { ChecksumAlgorithm, SecretType } from './secret-model.js';
 
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -50,17 +51,39 @@ const requireStrings = (object: Record<string, unknown>, keys: readonly string[]
   });
 
 const DATABASE_ENGINES = new Set(['postgres', 'mysql', 'other']);
+/** RFC 9110's token: what a header name may be. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
 
-const validators: Record<SecretType, (bytes: Uint8Array) => string[]> = {
-  opaque: () => [],
-  certificate: (bytes) => {
-    const text = Buffer.from(bytes).toString('utf8');
-    const block = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g;
-    const rest = text.replace(block, '').trim();
-    if (!block.test(text) || rest.length > 0) {
-      return ['(root): a certificate secret holds one or more concatenated PEM blocks'];
-    }
+const optionalHeaderName = (object: Record<string, unknown>): string[] => {
+  const name = object.header_name;
+  if (name === undefined) {
     return [];
+  }
+  return typeof name === 'string' && HEADER_NAME.test(name) ? [] : ['header_name: must be an HTTP header name such as X-API-Key'];
+};
+
+const scopesProblems = (scopes: unknown): string[] =>
+  scopes === undefined || (Array.isArray(scopes) && scopes.every((scope) => typeof scope === 'string' && scope !== '' && !/\s/.test(scope)))
+    ? []
+    : ['scopes: must be a list of scope names without spaces'];
+
+const validators: Record<SecretType, (bytes: Uint8Array, nowMillis: number) => string[]> = {
+  opaque: () => [],
+  certificate: (bytes, nowMillis) => {
+    const parsed = parseCertificateChain(Buffer.from(bytes).toString('utf8'), nowMillis);
+    return parsed.ok ? [] : parsed.problems;
+  },
+  api_key: (bytes) => {
+    const object = parseObject('api_key', bytes);
+    return [...requireStrings(object, ['value']), ...optionalHeaderName(object)];
+  },
+  bearer_token: (bytes) => {
+    const object = parseObject('bearer_token', bytes);
+    return [...requireStrings(object, ['header_value']), ...optionalHeaderName(object)];
+  },
+  client_credentials: (bytes) => {
+    const object = parseObject('client_credentials', bytes);
+    return [...requireStrings(object, ['client_id', 'client_secret']), ...scopesProblems(object.scopes)];
   },
   key_value: (bytes) =>
     Object.entries(parseObject('key_value', bytes)).flatMap(([key, value]) => {
@@ -103,7 +126,7 @@ export const validateKvPayload = (type: SecretType, bytes: Uint8Array): void => 
  * Checks size, checksum and shape of a version's payload before anything is written.
  * Returns the CRC polynomial the writer used, if it sent a checksum.
  */
-export const validatePayload = (type: SecretType, bytes: Uint8Array, crc32: number | null): ChecksumAlgorithm | null => {
+export const validatePayload = (type: SecretType, bytes: Uint8Array, crc32: number | null, nowMillis = Date.now()): ChecksumAlgorithm | null => {
   if (bytes.length > MAX_PAYLOAD_BYTES) {
     throw new AppError('invalid_argument', 'data is too large', {
       problems: [{ field: 'data', reason: 'constraint', message: `the payload is ${bytes.length} bytes; the limit is 65536 bytes (64 KiB)` }],
@@ -115,7 +138,7 @@ export const validatePayload = (type: SecretType, bytes: Uint8Array, crc32: numb
       problems: [{ field: 'data_crc32', reason: 'constraint', message: 'data_crc32 is not the CRC-32 of the decoded data' }],
     });
   }
-  const problems = validators[type](bytes);
+  const problems = validators[type](bytes, nowMillis);
   if (problems.length > 0) {
     throw dataError(problems);
   }

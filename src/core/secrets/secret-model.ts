@@ -7,6 +7,9 @@ export const SECRET_TYPES = [
   'basic_credentials',
   'database_credentials',
   'ssh_key',
+  'api_key',
+  'bearer_token',
+  'client_credentials',
 ] as const;
 export type SecretType = (typeof SECRET_TYPES)[number];
 

@@ -6,6 +6,7 @@ import { sendJson } from '../json.js';
 import { handleScalewayError } from '../scaleway/errors.js';
 import type { CofferServices } from '../services.js';
 import { registerAuditRoutes } from './audit-routes.js';
+import { registerCertificateRoutes } from './certificate-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
 import { parseWith } from '../validation.js';
 
@@ -23,6 +24,7 @@ export const registerAdminRoutes = (app: FastifyInstance, services: CofferServic
   registerAuthentication(app, services.iam);
   registerDomainRoutes(app, services);
   registerAuditRoutes(app, services);
+  registerCertificateRoutes(app, services.certificates);
 
   // Any valid key may ask who it is; `coffer iam whoami` shows it.
   app.get('/whoami', async (request, reply) => {
