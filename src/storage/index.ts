@@ -60,8 +60,8 @@ export const SQLITE_AUDIT_FILE_NAME = 'audit.db';
  */
 const openAuditStore = async (options: StorageOptions, driver: SqlDriver): Promise<{ store: AuditStore; close(): Promise<void> }> => {
   if (options.kind === 'postgres') {
-    // Pool connections could commit batches out of order: one at a time.
-    return { store: new SqlAuditStore(driver, new SqlAuditWrites(driver), 1), close: async () => {} };
+    // SqlAuditWrites applies queued appends in order, so several may wait.
+    return { store: new SqlAuditStore(driver, new SqlAuditWrites(driver), 4), close: async () => {} };
   }
   const reader = openSqliteDriver(options.dataDir, SQLITE_AUDIT_FILE_NAME);
   try {

@@ -60,6 +60,13 @@ const expectHead = async (tx: SqlExecutor, batch: AppendBatch): Promise<void> =>
 };
 
 export class SqlAuditWrites implements AuditWrites {
+  /**
+   * Appends run one after another in the order they were made, each starting the moment
+   * the one before ends: the writer may have several waiting, and a pool could
+   * otherwise commit them out of order (which the head check would then refuse).
+   */
+  private appending: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly db: SqlDriver) {}
 
   async insertSigningKey(key: StoredSigningKey): Promise<void> {
@@ -71,7 +78,13 @@ export class SqlAuditWrites implements AuditWrites {
     ]);
   }
 
-  async append(batch: AppendBatch): Promise<void> {
+  append(batch: AppendBatch): Promise<void> {
+    const done = this.appending.then(() => this.appendNow(batch));
+    this.appending = done.catch(() => {});
+    return done;
+  }
+
+  private async appendNow(batch: AppendBatch): Promise<void> {
     await this.db.transaction(async (tx) => {
       await expectHead(tx, batch);
       await writeChunked(tx, batch.events, insertEvents, eventValues);
