@@ -59,7 +59,7 @@ describe('console: sign-in, sessions, CSRF and CSP', () => {
     assert.ok(session);
     assert.equal(session.httpOnly, true);
     assert.equal(session.sameSite, 'Strict');
-    assert.equal(await page.evaluate(() => document.cookie.includes('coffer_session')), false, 'the script cannot read the session cookie');
+    assert.equal(await page.evaluate("document.cookie.includes('coffer_session')"), false, 'the script cannot read the session cookie');
 
     // The cookie authenticates any API as the user's own key: the user has no policy, so no audit trail.
     const denied = await page.evaluate(async () => (await fetch('/coffer/v1/audit/verify')).status);
@@ -86,11 +86,12 @@ describe('console: sign-in, sessions, CSRF and CSP', () => {
     });
     assert.equal(withoutToken.status, 403);
     assert.match(withoutToken.body, /csrf/);
-    const withToken = await page.evaluate(async () => {
-      const token = document.cookie.split('; ').find((part) => part.startsWith('coffer_csrf='))?.slice('coffer_csrf='.length) ?? '';
+    const csrf = (await context.cookies()).find((item) => item.name === 'coffer_csrf')?.value ?? '';
+    assert.notEqual(csrf, '');
+    const withToken = await page.evaluate(async (token) => {
       const response = await fetch('/secret-manager/v1beta1/regions/fr-par/secrets', { method: 'POST', headers: { 'x-csrf-token': token }, body: JSON.stringify({ name: 'csrf-probe' }) });
       return response.status;
-    });
+    }, csrf);
     assert.equal(withToken, 200);
     // The same token from a Vault client's point of view: its API honours the session too.
     const vault = await page.evaluate(async () => (await fetch('/v1/secret/data/probe', { method: 'POST', body: JSON.stringify({ data: { a: 'b' } }) })).status);

@@ -14,7 +14,7 @@ export interface Session {
   regions: string[];
 }
 
-export const SECRET_TYPES = ['opaque', 'key_value', 'basic_credentials', 'database_credentials', 'ssh_key', 'certificate'] as const;
+export const SECRET_TYPES = ['opaque', 'key_value', 'basic_credentials', 'database_credentials', 'ssh_key', 'api_key', 'bearer_token', 'client_credentials', 'certificate'] as const;
 export type SecretType = (typeof SECRET_TYPES)[number];
 
 export interface EphemeralPolicy {

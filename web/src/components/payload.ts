@@ -6,7 +6,31 @@ export type Fields = Record<string, string>;
 export type Pair = { key: string; value: string };
 
 /** The fields each credential type holds, as the server's payload rules require them. */
-export const TYPE_FIELDS: Partial<Record<SecretType, { name: string; label: string; secret?: boolean; multiline?: boolean }[]>> = {
+export interface TypedField {
+  name: string;
+  label: string;
+  secret?: boolean;
+  multiline?: boolean;
+  /** Left out of the payload when empty. */
+  optional?: boolean;
+  /** A list of words, entered separated by spaces or commas. */
+  list?: boolean;
+}
+
+export const TYPE_FIELDS: Partial<Record<SecretType, TypedField[]>> = {
+  api_key: [
+    { name: 'value', label: 'API key value', secret: true },
+    { name: 'header_name', label: 'Header name (optional, e.g. X-API-Key)', optional: true },
+  ],
+  bearer_token: [
+    { name: 'header_value', label: 'Token', secret: true },
+    { name: 'header_name', label: 'Header name (optional, defaults to Authorization)', optional: true },
+  ],
+  client_credentials: [
+    { name: 'client_id', label: 'Client ID' },
+    { name: 'client_secret', label: 'Client secret', secret: true },
+    { name: 'scopes', label: 'Scopes (space-separated, optional)', optional: true, list: true },
+  ],
   basic_credentials: [
     { name: 'username', label: 'Username' },
     { name: 'password', label: 'Password', secret: true },
@@ -24,6 +48,9 @@ export const TYPE_FIELDS: Partial<Record<SecretType, { name: string; label: stri
 
 export const TYPE_LABELS: Record<SecretType, string> = {
   opaque: 'Opaque (any text)',
+  api_key: 'API key',
+  bearer_token: 'Bearer token',
+  client_credentials: 'Client credentials (OAuth)',
   key_value: 'Key/value pairs',
   basic_credentials: 'Basic credentials',
   database_credentials: 'Database credentials',
@@ -57,7 +84,14 @@ export const payloadText = (type: SecretType, fields: Fields, pairs: Pair[], tex
   }
   const typed = TYPE_FIELDS[type];
   if (typed) {
-    return JSON.stringify(Object.fromEntries(typed.map((field) => [field.name, fields[field.name] ?? ''])));
+    const entries = typed.flatMap((field): [string, unknown][] => {
+      const value = fields[field.name] ?? '';
+      if (field.optional && value.trim() === '') {
+        return [];
+      }
+      return [[field.name, field.list ? value.split(/[\s,]+/).filter(Boolean) : value]];
+    });
+    return JSON.stringify(Object.fromEntries(entries));
   }
   return text;
 };
@@ -67,7 +101,7 @@ export const formFromPayload = (type: SecretType, text: string): { fields: Field
   if (type === 'key_value' || TYPE_FIELDS[type]) {
     try {
       const parsed = JSON.parse(text) as Record<string, unknown>;
-      const entries = Object.entries(parsed).map(([key, value]) => ({ key, value: typeof value === 'string' ? value : JSON.stringify(value) }));
+      const entries = Object.entries(parsed).map(([key, value]) => ({ key, value: typeof value === 'string' ? value : Array.isArray(value) ? value.join(' ') : JSON.stringify(value) }));
       return { fields: Object.fromEntries(entries.map((entry) => [entry.key, entry.value])), pairs: entries, text };
     } catch {
       return { fields: {}, pairs: [], text };

@@ -5,6 +5,7 @@ import { ErrorMessage, Loading, Notice } from '../components/states';
 import { linkProps, navigate } from '../router';
 import { can, formatDate, type Secret, type Session, type Version } from '../types';
 import { AccessHistory } from './AccessHistory';
+import { CertificateDetails } from './CertificateDetails';
 import { EditVersion } from './EditVersion';
 import { ValuePanel } from './ValuePanel';
 import { VersionsTab } from './VersionsTab';
@@ -127,7 +128,10 @@ export const SecretPage = ({ session, region, secretId }: { session: Session; re
           (editing ? (
             <EditVersion secret={secret} baseRevision={latest} onCancel={() => { setEditing(false); load(); }} onSaved={() => { setEditing(false); load(); }} />
           ) : (
-            <Info secret={secret} />
+            <>
+              <Info secret={secret} />
+              {secret.type === 'certificate' && latestEnabled && <CertificateDetails region={region} secretId={secret.id} revision={latestEnabled.revision} />}
+            </>
           ))}
         {tab === 'versions' && <VersionsTab session={session} secret={secret} versions={versions} onDisplay={setDisplay} onChanged={load} />}
         {tab === 'history' && <AccessHistory secretId={secret.id} />}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { decodeUtf8, fromBase64, get, secretsApi } from '../api';
 import { CopyButton } from '../components/Dialog';
 import { ErrorMessage, Loading } from '../components/states';
@@ -15,6 +15,7 @@ const display = (text: string): string => {
 
 /** "Display the value": a side panel with a version selector; values stay masked until revealed. */
 export const ValuePanel = ({ secret, versions, initialRevision, onClose }: { secret: Secret; versions: Version[]; initialRevision: number; onClose: () => void }) => {
+  const selectId = useId();
   const [revision, setRevision] = useState(initialRevision);
   const [value, setValue] = useState<string | null>(null);
   const [revealed, setRevealed] = useState(false);
@@ -43,17 +44,15 @@ export const ValuePanel = ({ secret, versions, initialRevision, onClose }: { sec
           ✕
         </button>
       </div>
-      <label>
-        Version
-        <select value={revision} onChange={(event) => setRevision(Number(event.target.value))}>
+      <label htmlFor={selectId}>Version</label>
+      <select id={selectId} value={revision} onChange={(event) => setRevision(Number(event.target.value))}>
           {versions.map((version) => (
             <option key={version.revision} value={version.revision}>
               {version.revision} — {version.status}
               {version.latest ? ' (latest)' : ''}
             </option>
           ))}
-        </select>
-      </label>
+      </select>
       {!readable ? (
         <p className="notice" role="status">
           Version {revision} is {selected?.status ?? 'unknown'}: it has no value to show. Enable it first to read it.
