@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CliError, EXIT } from '../errors.js';
 import { cell, printObject, printRows } from '../output.js';
 import { act, argument, collect, openSession, withConnection } from './common.js';
+import { importPairs } from './kv-import.js';
 import { secretIdOf } from './secret-id.js';
 
 type Json = Record<string, unknown>;
@@ -42,14 +43,15 @@ export const registerVersion = (program: Command): void => {
 
   withConnection(version.command('add').description('add a version; the value comes from --file or stdin').argument('<secret>', 'id or /folder/name'))
     .option('--file <path>', 'read the value from this file ("-" for stdin)')
+    .option('--import <path>', 'key_value pairs from a .env, .json or .yaml file')
     .option('--description <text>')
     .option('--disable-previous', 'disable the version that was latest')
     .action(
       act(async (command) => {
         const session = openSession(command);
-        const options = command.opts<{ file?: string; description?: string; disablePrevious?: boolean }>();
+        const options = command.opts<{ file?: string; import?: string; description?: string; disablePrevious?: boolean }>();
         const id = await secretIdOf(session, argument(command, 0));
-        const payload = await readPayload(options.file);
+        const payload = options.import ? await importPairs(options.import) : await readPayload(options.file);
         const created = await session.call<Json>('POST', `${session.base}/secrets/${id}/versions`, {
           data: payload.toString('base64'),
           ...(options.description ? { description: options.description } : {}),
