@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the non-npm tools the client tests drive are installed: Debian's
-# python3-hvac for /usr/bin/python3 (the python3 on PATH may be another interpreter
-# without it). Installs what is missing and fails loudly, so that a client test
+# Chromium for the console's browser tests, and python3-hvac for /usr/bin/python3 (the
+# python3 on PATH may be another interpreter without it). Installs what is missing and fails loudly, so that a client test
 # never silently lacks its client. Fast and silent when everything is there.
 set -uo pipefail
 
@@ -15,6 +15,28 @@ fail() {
   echo "ensure-test-tools: the hvac client tests (test/e2e/vault-clients-hvac.test.ts) need $PACKAGE for $PYTHON" >&2
   exit 1
 }
+
+# Debian's Chromium for the console's browser tests (test/e2e/console*.test.ts), which
+# playwright-core drives at /usr/bin/chromium: a test tool never downloads a browser.
+# The first install takes about a minute.
+CHROMIUM=/usr/bin/chromium
+if [ ! -x "$CHROMIUM" ]; then
+  command -v apt-get >/dev/null 2>&1 || { echo "ensure-test-tools: apt-get is not available, install chromium by hand" >&2; exit 1; }
+  chromium_root=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "ensure-test-tools: not root and sudo is missing; run: apt-get install chromium as root" >&2; exit 1; }
+    chromium_root=(sudo)
+  fi
+  echo "ensure-test-tools: installing chromium for the console's browser tests" >&2
+  chromium_log=$(mktemp)
+  if ! apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    "${chromium_root[@]}" apt-get update -qq >"$chromium_log" 2>&1 || { cat "$chromium_log" >&2; echo "ensure-test-tools: apt-get update failed" >&2; exit 1; }
+  fi
+  DEBIAN_FRONTEND=noninteractive "${chromium_root[@]}" apt-get install -y -qq chromium >"$chromium_log" 2>&1 \
+    || { cat "$chromium_log" >&2; echo "ensure-test-tools: apt-get install chromium failed" >&2; exit 1; }
+  rm -f "$chromium_log"
+  [ -x "$CHROMIUM" ] || { echo "ensure-test-tools: chromium is installed but $CHROMIUM is missing" >&2; exit 1; }
+fi
 
 if have_hvac; then
   exit 0

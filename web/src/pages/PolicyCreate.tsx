@@ -12,6 +12,8 @@ interface Project {
 export const PolicyCreate = ({ organizationId, users, applications, onCreated }: { organizationId: string; users: User[]; applications: Application[]; onCreated: () => void }) => {
   const [sets, setSets] = useState<PermissionSet[]>([]);
   const [projects, setProjects] = useState<Project[]>([]);
+  // Controlled: the projects arrive after the first render, and the first of them is the default scope.
+  const [scope, setScope] = useState('');
   useEffect(() => {
     get<{ permission_sets: PermissionSet[] }>(`${IAM}/permission-sets`).then((result) => setSets(result.permission_sets), () => setSets([]));
     get<{ projects: Project[] }>('/account/v3/projects').then((result) => setProjects(result.projects), () => setProjects([]));
@@ -24,7 +26,6 @@ export const PolicyCreate = ({ organizationId, users, applications, onCreated }:
       body={(form) => {
         const principal = String(form.get('principal') ?? '');
         const [kind, id] = principal.split(':');
-        const scope = String(form.get('scope') ?? '');
         return {
           name: String(form.get('name') ?? ''),
           description: String(form.get('description') ?? ''),
@@ -65,7 +66,7 @@ export const PolicyCreate = ({ organizationId, users, applications, onCreated }:
       </label>
       <label>
         Scope
-        <select name="scope" defaultValue={projects[0]?.id ?? ''}>
+        <select name="scope" value={scope || (projects[0]?.id ?? '')} onChange={(event) => setScope(event.target.value)}>
           {projects.map((project) => (
             <option key={project.id} value={project.id}>
               project {project.name}
