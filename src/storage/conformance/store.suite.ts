@@ -11,6 +11,7 @@ import { iamUserCases } from './iam-users.cases.js';
 import { listingCases } from './listing.cases.js';
 import { maintenanceCases } from './maintenance.cases.js';
 import { secretCases } from './secret.cases.js';
+import { sessionCases } from './session.cases.js';
 import { versionCases } from './version.cases.js';
 
 export { buildSecret, plan, fakeSealed, type OpenedStorage } from './fixtures.js';
@@ -45,5 +46,6 @@ export const runStoreConformanceSuite = (name: string, open: () => Promise<Opene
     describe('iam users and groups', () => iamUserCases(storage));
     describe('key/value view', () => kvCases(storage));
     describe('audit trail', () => auditCases(storage));
+    describe('console sessions', () => sessionCases(storage));
   });
 };

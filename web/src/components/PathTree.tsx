@@ -43,7 +43,7 @@ export const PathTree = ({ region, path, onPath }: { region: string; path: strin
           {folders.map((folder) => (
             <li key={folder}>
               <button type="button" className="link folder" onClick={() => onPath(`${path === '/' ? '' : path}/${folder.replace(/\/$/, '')}`)}>
-                📁 {folder.replace(/\/$/, '')}
+                {folder.replace(/\/$/, '')}
               </button>
             </li>
           ))}

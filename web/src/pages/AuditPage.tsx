@@ -53,7 +53,7 @@ const ChainStatus = () => {
       {report && !running && (
         <p className={report.ok ? 'ok-text' : 'error'} data-testid="chain-status">
           {report.ok
-            ? `Intact: ${report.events} events in ${report.chains} chains, ${report.checkpoints} signed checkpoints.`
+            ? `Intact: ${report.events} events in ${report.chains} chain${report.chains === 1 ? '' : 's'}, ${report.checkpoints} signed checkpoint${report.checkpoints === 1 ? '' : 's'}.`
             : `Broken at chain ${report.first_break?.chain_id ?? '?'} event ${report.first_break?.seq ?? '?'}: ${report.first_break?.message ?? ''}`}
         </p>
       )}

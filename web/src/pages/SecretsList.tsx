@@ -136,7 +136,7 @@ export const SecretsList = ({ session, region, setRegion }: { session: Session; 
                 Previous
               </button>
               <span>
-                Page {page} of {pages} · {result.total_count} secrets
+                Page {page} of {pages} · {result.total_count} {result.total_count === 1 ? 'secret' : 'secrets'}
               </span>
               <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
                 Next
