@@ -109,6 +109,18 @@ describe('console: sign-in, sessions, CSRF and CSP', () => {
     await context.close();
   });
 
+  it('refuses a sign-in sent from another site, and ignores an ended session on /health', async () => {
+    const crossSite = await fetch(`${server.url}/coffer/v1/session`, {
+      method: 'POST',
+      headers: { 'sec-fetch-site': 'cross-site', 'content-type': 'text/plain' },
+      body: JSON.stringify({ secret_key: server.secretKey }),
+    });
+    assert.equal(crossSite.status, 403);
+    assert.equal(crossSite.headers.getSetCookie().length, 0);
+    const health = await fetch(`${server.url}/health`, { headers: { cookie: 'coffer_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } });
+    assert.equal(health.status, 200);
+  });
+
   it('ends an idle session', async () => {
     const idle = await startServer({ env: { COFFER_CONSOLE_IDLE_MINUTES: '0.02' } });
     try {

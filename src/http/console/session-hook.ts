@@ -4,8 +4,12 @@ import { AppError } from '../../shared/errors.js';
 import { headerTokenOf, useSessionSecret } from '../auth.js';
 import { CSRF_HEADER, SESSION_COOKIE, cookieOf, isMutating } from './cookies.js';
 
-/** Paths that handle the session cookie themselves: the console's files and sign-in. */
-const ownsCookie = (url: string): boolean => url === '/console' || url.startsWith('/console/') || url.startsWith('/console?') || url.startsWith(SESSION_PATH);
+/**
+ * Paths the cookie does not authenticate: the console's files and sign-in handle it
+ * themselves, and an ended session must not make /health or /metadata fail.
+ */
+const ignoresCookie = (url: string): boolean =>
+  url === '/console' || url.startsWith('/console/') || url.startsWith('/console?') || url.startsWith(SESSION_PATH) || url === '/health' || url === '/metadata';
 
 export const SESSION_PATH = '/coffer/v1/session';
 
@@ -19,7 +23,7 @@ export const registerSessionHook = (app: FastifyInstance, sessions: SessionServi
   app.addHook('onRequest', (request, _reply, done) => {
     const token = cookieOf(request, SESSION_COOKIE);
     // Header keys win, and the fast path stays synchronous for the wire clients.
-    if (token === undefined || token === '' || headerTokenOf(request) !== undefined || ownsCookie(request.url)) {
+    if (token === undefined || token === '' || headerTokenOf(request) !== undefined || ignoresCookie(request.url)) {
       done();
       return;
     }

@@ -42,6 +42,18 @@ const present = (actor: Actor, session: OpenedSession['session'], csrfToken: str
   regions: options.regions,
 });
 
+/**
+ * Sign-in and sign-out come only from Coffer's own pages: a form on another site could
+ * otherwise sign a browser into someone else's session (login CSRF). Browsers say where
+ * a request comes from in Sec-Fetch-Site; clients that send none are not browsers.
+ */
+const refuseCrossSite = (request: FastifyRequest): void => {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    throw new AppError('permission_denied', 'sign-in and sign-out are accepted only from the console itself', { action: 'csrf' });
+  }
+};
+
 export interface SessionRouteOptions {
   cookies: CookieOptions;
   idleSeconds: number;
@@ -62,6 +74,7 @@ export const registerSessionRoutes = (app: FastifyInstance, services: CofferServ
   };
 
   app.post('', async (request, reply: FastifyReply) => {
+    refuseCrossSite(request);
     const body = parseWith(signInSchema, request.body ?? {});
     let opened: OpenedSession;
     if (body.secret_key !== undefined) {
@@ -85,6 +98,7 @@ export const registerSessionRoutes = (app: FastifyInstance, services: CofferServ
   });
 
   app.delete('', async (request, reply) => {
+    refuseCrossSite(request);
     const token = cookieOf(request, SESSION_COOKIE);
     if (token) {
       const given = request.headers[CSRF_HEADER];
