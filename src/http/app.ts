@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type preHandlerHookHandler } from 'fastify';
+import { actorIfAny } from './auth.js';
 import { registerAdminRoutes } from './admin/key-routes.js';
 import { registerAuditTrail } from './audit-trail.js';
 import { sendJson } from './json.js';
@@ -10,7 +11,6 @@ import { registerIamApi } from './iam/index.js';
 import { registerKeyManagerApi } from './key-manager/index.js';
 import { registerOvhApi } from './ovh/index.js';
 import { registerScalewayApi } from './scaleway/index.js';
-import { withKeyWarnings } from '../core/kms/index.js';
 import type { CofferServices } from './services.js';
 import { sendErrors } from './vault/envelope.js';
 import { answerListVerb } from './vault/list-verb.js';
@@ -96,13 +96,26 @@ export const buildApp = ({ services, logger, vault, console: consoleOptions }: A
   });
 
   // Listings warn (an HTTP `Warning` header, in every API) about secrets whose key is
-  // scheduled for deletion; the rest of the request runs with a sink that adds them.
-  app.addHook('onRequest', (_request, reply, done) => {
-    withKeyWarnings((warning) => {
-      const previous = reply.getHeader('warning');
-      const value = `299 coffer "${warning.replaceAll('"', "'")}"`;
-      reply.header('warning', previous === undefined ? value : [...(Array.isArray(previous) ? previous : [String(previous)]), value]);
-    }, done);
+  // scheduled for deletion. Listings are GETs: each GET route gets a last pre-handler,
+  // after its API's authentication, that hands the request's actor a sink for them.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.includes('GET')) {
+      return;
+    }
+    const attachSink: preHandlerHookHandler = (request, reply, done) => {
+      const actor = actorIfAny(request);
+      if (actor) {
+        services.kms.collectWarnings(actor, (warning) => {
+          const previous = reply.getHeader('warning');
+          const value = `299 coffer "${warning.replaceAll('"', "'")}"`;
+          reply.header('warning', previous === undefined ? value : [...(Array.isArray(previous) ? previous : [String(previous)]), value]);
+        });
+      }
+      done();
+    };
+    const existing = route.preHandler;
+    route.preHandler = existing === undefined ? [attachSink] : [...(Array.isArray(existing) ? existing : [existing]), attachSink];
   });
 
   if (services.recordRequests) {

@@ -1,5 +1,4 @@
 export { createKeyManager } from './key-manager.js';
-export { withKeyWarnings } from './listing-warnings.js';
 export type { KeyManager } from './key-manager.js';
 export type { KmsStore, KeyChange } from './kms-store.js';
 export type { KmsAuthorizer } from './kms-context.js';

@@ -25,8 +25,8 @@ export const createKeyManager = ({ rootKey, ...deps }: KmsDeps & { rootKey: Uint
     /** Plugged into the key service: secrets whose `key_id` names a key. */
     envelope: secrets.envelope,
     assertUsableBy: secrets.assertUsableBy,
-    /** Called by secret listings: warns about listed secrets whose key is scheduled for deletion. */
-    warnAboutListed: createListingWarnings(store, deps.retentionSeconds),
+    /** `collectWarnings` (HTTP) and `warnAboutListed` (secret listings): keys scheduled for deletion. */
+    ...createListingWarnings(store, deps.retentionSeconds),
     /** Policy rotations, unfinished re-wraps and purges; `stop` also waits for background re-wraps. */
     maintenance: createKmsMaintenance(ctx, rewrapper),
   };

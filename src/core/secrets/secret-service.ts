@@ -11,7 +11,7 @@ import {
   type SecretsAuthorizer,
 } from './secret-guards.js';
 import type { EphemeralPolicy, Secret, SecretFilter, SecretKvMetadata, SecretOrder, SecretType } from './secret-model.js';
-import { normalizePath, validateDescription, validateName, validateTags } from './secret-rules.js';
+import { normalizePath, validateDescription, validateExpiration, validateName, validateTags } from './secret-rules.js';
 import type { SecretStore } from './secret-store.js';
 
 export interface SecretServiceDeps {
@@ -27,7 +27,7 @@ export interface SecretServiceDeps {
   customerKeys?: {
     assertUsableBy(secret: { organizationId: string; projectId: string; region: string }, keyId: string): Promise<void>;
     /** Every API that lists secrets warns when one's key is scheduled for deletion. */
-    warnAboutListed(secrets: readonly Secret[]): Promise<void>;
+    warnAboutListed(actor: Actor, secrets: readonly Secret[]): Promise<void>;
   };
 }
 
@@ -43,6 +43,8 @@ export interface CreateSecretInput {
   keyId?: string | null;
   /** Set by the key/value APIs, which validate it. */
   kvMetadata?: SecretKvMetadata | null;
+  /** When the secret stops being readable (epoch µs); checked by the lifecycle service's rules. */
+  expiresAt?: number | null;
 }
 
 export interface UpdateSecretInput {
@@ -103,6 +105,8 @@ export const createSecretService = ({ store, iam, clock, regions, customerKeys }
         updatedAt: now,
         deletionRequestedAt: null,
         kvMetadata: input.kvMetadata ?? null,
+        disabledAt: null,
+        expiresAt: validateExpiration(input.expiresAt ?? null, now),
       };
       await store.insertSecret(secret);
       return secret;
@@ -117,7 +121,7 @@ export const createSecretService = ({ store, iam, clock, regions, customerKeys }
       assertRegion(regions, region);
       const filter = await buildFilter(actor, region, input);
       const listed = await store.listSecrets(filter, input.order ?? 'name_asc', page);
-      await customerKeys?.warnAboutListed(listed.items);
+      await customerKeys?.warnAboutListed(actor, listed.items);
       return listed;
     },
 
@@ -125,7 +129,7 @@ export const createSecretService = ({ store, iam, clock, regions, customerKeys }
     async listAll(actor: Actor, region: string, input: ListSecretsInput): Promise<Secret[]> {
       assertRegion(regions, region);
       const listed = await store.listAllSecrets(await buildFilter(actor, region, input));
-      await customerKeys?.warnAboutListed(listed);
+      await customerKeys?.warnAboutListed(actor, listed);
       return listed;
     },
 

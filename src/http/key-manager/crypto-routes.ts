@@ -10,8 +10,9 @@ import { keyIdOf, regionOf } from './key-routes.js';
 import { decryptSchema, encryptSchema, generateDataKeySchema, importKeyMaterialSchema } from './schemas.js';
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+// Empty associated data is none: some SDKs send "" for an unset bytes field.
 const optionalBytes = (value: string | null | undefined, field: string): Buffer | null =>
-  value === null || value === undefined ? null : decodeBase64(value, field);
+  value === null || value === undefined || value === '' ? null : decodeBase64(value, field);
 
 /** Encrypt, decrypt, data keys and imported material; bytes travel in standard base64, as on Scaleway. */
 export const registerCryptoRoutes = (app: FastifyInstance, { kms }: CofferServices): void => {
