@@ -76,7 +76,16 @@ export const startServer = async (config: Config, announce: Announce = console.l
   const access = createAccessService({ store: storage.secrets, keys, iam, clock, regions });
   const browse = createBrowseService({ secrets });
   const certificates = createCertificateService({ store: storage.secrets, keys, iam, clock, regions });
-  const kv = createKvService({ store: storage.secrets, kvStore: storage.kv, secrets, access, keys, iam, clock, regions });
+  const kvService = createKvService({ store: storage.secrets, kvStore: storage.kv, secrets, access, keys, iam, clock, regions });
+  // Activating a region (an OVHcloud OKMS domain) creates the domain's default key there and then.
+  const kv: typeof kvService = {
+    ...kvService,
+    activateDomain: async (actor, projectId, region) => {
+      const domain = await kvService.activateDomain(actor, projectId, region);
+      await keys.ensureDefaultKey({ projectId: domain.projectId, region: domain.region });
+      return domain;
+    },
+  };
   const maintenance = createMaintenance({
     store: storage.secrets,
     access,

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { createClient, Errors } from '@scaleway/sdk-client';
 import { KeyManagerv1alpha1 } from '@scaleway/sdk-key-manager';
 import { Secretv1beta1 } from '@scaleway/sdk-secret';
+import { makeTestCertificates } from '../helpers/certificates.js';
 import { ENGINES, startServerOn, type TestServer } from '../helpers/server.js';
 import { b64, eventually, unb64 } from '../helpers/wire.js';
 
@@ -44,9 +45,13 @@ for (const engine of ENGINES) {
       const client = createClient({ accessKey: server.accessKey, secretKey: server.secretKey, apiURL: server.url, defaultProjectId: server.projectId, defaultRegion: 'fr-par' });
       secrets = new Secretv1beta1.API(client);
       keys = new KeyManagerv1alpha1.API(client);
+      const before = await call('GET', '/coffer/v1/keys');
+      assert.deepEqual(before.json?.scopes, []);
       const domain = await call('POST', '/coffer/v1/domains', { region: 'fr-par' });
       assert.equal(domain.status, 200, JSON.stringify(domain.json));
       okmsId = String(domain.json?.id);
+      // The OKMS domain's default key exists as soon as its region is activated.
+      assert.deepEqual((await call('GET', '/coffer/v1/keys')).json?.scopes, [{ project_id: server.projectId, region: 'fr-par' }]);
     });
     after(async () => stop());
 
@@ -86,6 +91,20 @@ for (const engine of ENGINES) {
       await keys.enableKey({ keyId: key.id });
       const reread = await call('GET', `/v1/secret/data/kms/${name}`);
       assert.deepEqual((reread.json?.data as { data: unknown }).data, { password: 'through vault' });
+    });
+
+    it("describes a certificate under a key, and refuses to while the key is disabled", async () => {
+      const certs = makeTestCertificates();
+      const key = await keys.createKey({ unprotected: true });
+      const secret = await secrets.createSecret({ name: `cert-${randomUUID().slice(0, 8)}`, type: 'certificate', protected: false, keyId: key.id });
+      await secrets.createSecretVersion({ secretId: secret.id, data: b64(`${certs.certificate}${certs.key}`) });
+      const details = await call('GET', `/coffer/v1/regions/fr-par/secrets/${secret.id}/versions/latest/certificate`);
+      assert.equal(details.status, 200, JSON.stringify(details.json));
+      assert.match(String(details.json?.subject), /CN=api\.example/);
+      await keys.disableKey({ keyId: key.id });
+      const refused = await call('GET', `/coffer/v1/regions/fr-par/secrets/${secret.id}/versions/latest/certificate`);
+      assert.equal(refused.status, 412, JSON.stringify(refused.json));
+      assert.equal(refused.json?.precondition, 'key_disabled');
     });
 
     it('refuses key_id values that cannot protect a secret', async () => {

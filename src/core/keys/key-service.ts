@@ -187,6 +187,12 @@ export const createKeyService = ({ store, rootKey, clock, customerKeys }: KeySer
 
     listScopes: (): Promise<KeyScope[]> => store.listKeyScopes(),
 
+    /** Creates the scope's KEK now rather than with its first secret (an OKMS domain's default key, made when its region is activated). */
+    async ensureDefaultKey(scope: KeyScope): Promise<{ kekId: string; generation: number }> {
+      const kek = await activeKek({ projectId: scope.projectId, region: scope.region });
+      return { kekId: kek.id, generation: kek.generation };
+    },
+
     /**
      * Makes a new KEK generation active, then re-wraps every data key of the scope under
      * it in batches. Reads keep working throughout: each row names the KEK that wraps it

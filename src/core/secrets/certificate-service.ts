@@ -34,7 +34,7 @@ export const createCertificateService = ({ store, keys, iam, clock, regions }: C
     if (!found.sealed) {
       throw preconditionFailed('secret_version_deleted', `secret version ${found.version.revision} is deleted and its data is gone`);
     }
-    const data = await keys.openPayload({ projectId: secret.projectId, region, secretId: secret.id, revision: found.version.revision }, found.sealed);
+    const data = await keys.openPayload({ projectId: secret.projectId, region, secretId: secret.id, revision: found.version.revision, keyId: secret.keyId }, found.sealed);
     // Validated when written; read here with no clock, so an expired one still describes itself.
     const parsed = parseCertificateChain(data.toString('utf8'), Number.NEGATIVE_INFINITY);
     if (!parsed.ok) {
