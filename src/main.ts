@@ -10,6 +10,7 @@ import {
   createAccessService,
   createBrowseService,
   createCertificateService,
+  createLifecycleService,
   createMaintenance,
   createSecretService,
   createVersionService,
@@ -76,6 +77,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
   const access = createAccessService({ store: storage.secrets, keys, iam, clock, regions });
   const browse = createBrowseService({ secrets });
   const certificates = createCertificateService({ store: storage.secrets, keys, iam, clock, regions });
+  const lifecycle = createLifecycleService({ store: storage.secrets, iam, clock, regions });
   const kvService = createKvService({ store: storage.secrets, kvStore: storage.kv, secrets, access, keys, iam, clock, regions });
   // Activating a region (an OVHcloud OKMS domain) creates the domain's default key there and then.
   const kv: typeof kvService = {
@@ -146,6 +148,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
       access,
       browse,
       certificates,
+      lifecycle,
       kv,
       keys,
       kms,

@@ -3,7 +3,7 @@ import type { IamAdminService, IamService } from '../core/iam/index.js';
 import type { KeyService } from '../core/keys/index.js';
 import type { KeyManager } from '../core/kms/index.js';
 import type { KvService } from '../core/kv/index.js';
-import type { AccessService, BrowseService, CertificateService, SecretService, VersionService } from '../core/secrets/index.js';
+import type { AccessService, BrowseService, CertificateService, LifecycleService, SecretService, VersionService } from '../core/secrets/index.js';
 
 /** The core services every wire adapter is built over: one set, shared by all APIs. */
 export interface CofferServices {
@@ -15,6 +15,8 @@ export interface CofferServices {
   browse: BrowseService;
   /** What certificate secrets hold, without their payload. */
   certificates: CertificateService;
+  /** Deactivation and expiration of whole secrets. */
+  lifecycle: LifecycleService;
   /** The key/value view (Vault KV v2, OVHcloud) over the same secrets. */
   kv: KvService;
   keys: Pick<KeyService, 'rotate' | 'listScopes'>;

@@ -6,7 +6,7 @@ import { createIamService, type Action, type Actor } from '../../src/core/iam/in
 import { AppError } from '../../src/shared/errors.js';
 import { createKeyService } from '../../src/core/keys/index.js';
 import { createKvService, type KvScope, type KvService } from '../../src/core/kv/index.js';
-import { createAccessService, createSecretService, createVersionService, type SecretService, type VersionService } from '../../src/core/secrets/index.js';
+import { createAccessService, createSecretService, createVersionService, type AccessService, type SecretService, type VersionService } from '../../src/core/secrets/index.js';
 import { MICROS_PER_SECOND, type Clock } from '../../src/shared/clock.js';
 import { openStorage, type Storage } from '../../src/storage/index.js';
 
@@ -25,6 +25,7 @@ export interface KvHarness {
   kv: KvService;
   secrets: SecretService;
   versions: VersionService;
+  access: AccessService;
   actor: Actor;
   scope: KvScope;
   clock: SteppedClock;
@@ -68,6 +69,7 @@ export const openKvHarness = async (probe: AuthorizationProbe = { denied: new Se
     kv,
     secrets,
     versions,
+    access,
     actor,
     scope: { projectId: null, region: 'fr-par' },
     clock,

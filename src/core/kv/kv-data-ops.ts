@@ -51,9 +51,15 @@ export const createKvDataOps = (deps: KvServiceDeps, ctx: KvContext) => {
       : { kind: 'absent' };
   };
 
-  // A customer-managed key's refusal (`key_*`) is about the key, not the version: it reaches the client as is.
-  const isRefusal = (error: unknown): boolean =>
-    error instanceof AppError && error.code === 'failed_precondition' && !(error.details.precondition ?? '').startsWith('key_');
+  // Refusals about the key (`key_*`) or the whole secret (disabled, expired) are not about
+  // the version: they reach the client as they are, naming the reason.
+  const isRefusal = (error: unknown): boolean => {
+    if (!(error instanceof AppError) || error.code !== 'failed_precondition') {
+      return false;
+    }
+    const precondition = error.details.precondition ?? '';
+    return !precondition.startsWith('key_') && precondition !== 'secret_disabled' && precondition !== 'secret_expired';
+  };
 
   const readRevision = async (actor: Actor, secret: Secret, revision: number): Promise<KvReadResult> => {
     try {

@@ -6,6 +6,7 @@ import { isExpired } from './ephemeral.js';
 import {
   accessRefusal,
   assertNotScheduledForDeletion,
+  assertSecretReadable,
   assertRegion,
   authorizeSecret,
   versionNotFound,
@@ -61,11 +62,13 @@ export const createAccessService = ({ store, keys, iam, clock, regions }: Access
     const secret = authorizeSecret(iam, actor, found.secret, found.secret.id, 'secrets:version:access');
     noteRevision(actor, version.revision);
     assertNotScheduledForDeletion(secret);
+    const now = clock.nowMicros();
+    // Checked at read time, so a late scheduler never serves an expired secret.
+    assertSecretReadable(secret, now);
     const refusal = accessRefusal(version);
     if (refusal) {
       throw refusal;
     }
-    const now = clock.nowMicros();
     if (isExpired(version.ephemeral, now)) {
       await settleExpiry(version, now, false);
       throw preconditionFailed('secret_version_expired', `secret version ${version.revision} has expired`);

@@ -18,3 +18,5 @@ export type { SecretStore, VersionPlan, VersionWithPayload } from './secret-stor
 export { createCertificateService } from './certificate-service.js';
 export type { CertificateService } from './certificate-service.js';
 export type { CertificateDetails } from './certificate.js';
+export { createLifecycleService } from './lifecycle-service.js';
+export type { LifecycleService } from './lifecycle-service.js';

@@ -1,3 +1,4 @@
+import { formatMicros } from '../../shared/clock.js';
 import { AppError, invalidField, notFound, preconditionFailed } from '../../shared/errors.js';
 import { fullSecretPath, type Action, type Actor } from '../iam/index.js';
 import type { Secret, SecretVersion } from './secret-model.js';
@@ -47,6 +48,16 @@ export const assertNotScheduledForDeletion = (secret: Secret): void => {
       'secret_scheduled_for_deletion',
       'the secret is scheduled for deletion; restore it before changing or accessing it',
     );
+  }
+};
+
+/** A deactivated or expired secret serves no payload, whatever its versions' states. */
+export const assertSecretReadable = (secret: Secret, nowMicros: number): void => {
+  if (secret.disabledAt !== null) {
+    throw preconditionFailed('secret_disabled', `secret ${secret.id} is disabled; enable it to access its data`);
+  }
+  if (secret.expiresAt !== null && secret.expiresAt <= nowMicros) {
+    throw preconditionFailed('secret_expired', `secret ${secret.id} expired at ${formatMicros(secret.expiresAt)}; extend its expiration to access its data`);
   }
 };
 

@@ -65,7 +65,17 @@ export interface Secret {
   updatedAt: number;
   deletionRequestedAt: number | null;
   kvMetadata: SecretKvMetadata | null;
+  /** Set while the secret is deactivated: its versions cannot be read until it is enabled again. */
+  disabledAt: number | null;
+  /** When the secret stops being readable; null: never. */
+  expiresAt: number | null;
 }
+
+/** A secret's lifecycle state, as every API shows it. */
+export type SecretStatus = 'enabled' | 'disabled' | 'scheduled_for_deletion';
+
+export const secretStatusOf = (secret: Pick<Secret, 'deletionRequestedAt' | 'disabledAt'>): SecretStatus =>
+  secret.deletionRequestedAt !== null ? 'scheduled_for_deletion' : secret.disabledAt !== null ? 'disabled' : 'enabled';
 
 export interface SecretVersion {
   secretId: string;

@@ -74,3 +74,11 @@ export const validateTags = (tags: readonly string[] | null | undefined): string
   }
   return unique;
 };
+
+/** An expiration must lie ahead: a secret created or set to expire in the past would be dead on arrival. */
+export const validateExpiration = (expiresAt: number | null, nowMicros: number): number | null => {
+  if (expiresAt !== null && expiresAt <= nowMicros) {
+    throw invalidField('expires_at', 'constraint', 'expires_at must be in the future');
+  }
+  return expiresAt;
+};

@@ -7,6 +7,7 @@ import { handleScalewayError } from '../scaleway/errors.js';
 import type { CofferServices } from '../services.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { registerCertificateRoutes } from './certificate-routes.js';
+import { registerLifecycleRoutes } from './lifecycle-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
 import { parseWith } from '../validation.js';
 
@@ -25,6 +26,7 @@ export const registerAdminRoutes = (app: FastifyInstance, services: CofferServic
   registerDomainRoutes(app, services);
   registerAuditRoutes(app, services);
   registerCertificateRoutes(app, services.certificates);
+  registerLifecycleRoutes(app, services.secrets, services.lifecycle);
 
   // Any valid key may ask who it is; `coffer iam whoami` shows it.
   app.get('/whoami', async (request, reply) => {

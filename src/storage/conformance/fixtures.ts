@@ -33,6 +33,8 @@ export const buildSecret = (overrides: Partial<Secret> = {}): Secret => ({
   updatedAt: 1_000_000,
   deletionRequestedAt: null,
   kvMetadata: null,
+  disabledAt: null,
+  expiresAt: null,
   ...overrides,
 });
 

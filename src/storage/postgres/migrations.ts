@@ -106,4 +106,13 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     `,
   },
   { version: 7, name: 'console sessions: token hash, the API key each acts as (its secret sealed under the token), idle and absolute expiry', sql: sessionSchemaSql('BIGINT', 'BYTEA') },
+  {
+    version: 8,
+    name: 'secret lifecycle: deactivation and expiration of whole secrets',
+    sql: `
+      ALTER TABLE secrets ADD COLUMN disabled_at BIGINT;
+      ALTER TABLE secrets ADD COLUMN expires_at BIGINT;
+      CREATE INDEX secrets_expiry ON secrets (expires_at)
+    `,
+  },
 ];

@@ -30,6 +30,8 @@ export const SECRET_COLUMN_LIST = [
   'updated_at',
   'deletion_requested_at',
   'kv_metadata',
+  'disabled_at',
+  'expires_at',
 ] as const;
 
 /** Every version column but the payload ones, which only the reads that need them select. */
@@ -80,6 +82,8 @@ export interface SecretRow {
   updated_at: number;
   deletion_requested_at: number | null;
   kv_metadata: string | null;
+  disabled_at: number | null;
+  expires_at: number | null;
 }
 
 export interface VersionRow {
@@ -127,6 +131,8 @@ export const secretFromRow = (row: SecretRow): Secret => ({
   updatedAt: Number(row.updated_at),
   deletionRequestedAt: orNull(row.deletion_requested_at),
   kvMetadata: row.kv_metadata === null ? null : (JSON.parse(row.kv_metadata) as SecretKvMetadata),
+  disabledAt: orNull(row.disabled_at),
+  expiresAt: orNull(row.expires_at),
 });
 
 /** Column values in `secretColumns()` order. */
@@ -149,6 +155,8 @@ export const secretValues = (secret: Secret): SqlValue[] => [
   secret.updatedAt,
   secret.deletionRequestedAt,
   secret.kvMetadata === null ? null : JSON.stringify(secret.kvMetadata),
+  secret.disabledAt,
+  secret.expiresAt,
 ];
 
 export const versionFromRow = (row: VersionRow): SecretVersion => ({

@@ -95,6 +95,15 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   { version: 7, name: 'console sessions: token hash, the API key each acts as (its secret sealed under the token), idle and absolute expiry', sql: sessionSchemaSql('INTEGER', 'BLOB') },
+  {
+    version: 8,
+    name: 'secret lifecycle: deactivation and expiration of whole secrets',
+    sql: `
+      ALTER TABLE secrets ADD COLUMN disabled_at INTEGER;
+      ALTER TABLE secrets ADD COLUMN expires_at INTEGER;
+      CREATE INDEX secrets_expiry ON secrets (expires_at)
+    `,
+  },
 ];
 
 /** The schema history of `audit.db`, SQLite's separate audit file. */
