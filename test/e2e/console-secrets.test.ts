@@ -240,4 +240,17 @@ describe('console: secrets through the forms', () => {
     const restored = await adminCall<Secret>(server, 'GET', api(`/secrets/${secret.id}`));
     assert.equal(restored.body.deletion_requested_at, null);
   });
+
+  it('deactivates a secret, which then serves no value through the API, and reactivates it', async () => {
+    const secret = await byName('item-opaque');
+    const value = await latestPayload(secret.id);
+    await page.goto(`/console/secrets/fr-par/${secret.id}`);
+    await page.getByRole('button', { name: 'Deactivate' }).click();
+    await page.getByText(/This secret is deactivated/).waitFor();
+    const refused = await adminCall<{ precondition: string }>(server, 'GET', api(`/secrets/${secret.id}/versions/latest/access`));
+    assert.equal(refused.body.precondition, 'secret_disabled');
+    await page.getByRole('button', { name: 'Reactivate' }).click();
+    await page.getByRole('button', { name: 'Deactivate' }).waitFor();
+    assert.equal(await latestPayload(secret.id), value, 'readable again, unchanged');
+  });
 });

@@ -12,7 +12,14 @@ import { VersionsTab } from './VersionsTab';
 
 type Tab = 'overview' | 'versions' | 'history';
 
-const Info = ({ secret }: { secret: Secret }) => (
+/** Coffer's own view of a secret's lifecycle: Scaleway's Secret has no field for it. */
+interface Lifecycle {
+  status: 'enabled' | 'disabled' | 'scheduled_for_deletion';
+  disabled_at: string | null;
+  expires_at: string | null;
+}
+
+const Info = ({ secret, lifecycle }: { secret: Secret; lifecycle: Lifecycle | null }) => (
   <dl className="info">
     <dt>Path</dt>
     <dd>{secret.path}</dd>
@@ -34,6 +41,10 @@ const Info = ({ secret }: { secret: Secret }) => (
     <dd>{secret.description || '—'}</dd>
     <dt>Protected</dt>
     <dd>{secret.protected ? 'yes' : 'no'}</dd>
+    <dt>Status</dt>
+    <dd>{lifecycle?.status ?? '—'}</dd>
+    <dt>Expiration</dt>
+    <dd>{lifecycle?.expires_at ? formatDate(lifecycle.expires_at) : 'never'}</dd>
     <dt>Encryption key</dt>
     <dd>{secret.key_id ?? 'project default'}</dd>
     <dt>Ephemeral policy</dt>
@@ -54,12 +65,15 @@ export const SecretPage = ({ session, region, secretId }: { session: Session; re
   const [display, setDisplay] = useState<number | null>(null);
   const [editing, setEditing] = useState(false);
   const [confirm, setConfirm] = useState<'delete' | null>(null);
+  const [lifecycle, setLifecycle] = useState<Lifecycle | null>(null);
   const base = `${secretsApi(region)}/secrets/${secretId}`;
+  const lifecycleBase = `/coffer/v1/regions/${encodeURIComponent(region)}/secrets/${secretId}`;
 
   const load = useCallback(() => {
     get<Secret>(base).then(setSecret, setError);
+    get<Lifecycle>(`${lifecycleBase}/lifecycle`).then(setLifecycle, () => setLifecycle(null));
     get<{ versions: Version[] }>(`${base}/versions?page_size=100`).then((result) => setVersions([...result.versions].sort((a, b) => b.revision - a.revision)), setError);
-  }, [base]);
+  }, [base, lifecycleBase]);
   useEffect(load, [load]);
 
   const act = async (action: () => Promise<unknown>): Promise<void> => {
@@ -78,6 +92,7 @@ export const SecretPage = ({ session, region, secretId }: { session: Session; re
   const latest = versions[0]?.revision ?? 0;
   const latestEnabled = versions.find((version) => version.status === 'enabled');
   const pending = secret.deletion_requested_at !== null;
+  const disabled = lifecycle?.status === 'disabled';
   return (
     <section aria-labelledby="secret-title">
       <p>
@@ -85,7 +100,7 @@ export const SecretPage = ({ session, region, secretId }: { session: Session; re
       </p>
       <div className="titlebar">
         <h1 id="secret-title">{secret.name}</h1>
-        <span className={`badge ${pending ? 'warn' : 'ok'}`}>{pending ? 'pending deletion' : secret.status}</span>
+        <span className={`badge ${pending || disabled ? 'warn' : 'ok'}`}>{pending ? 'pending deletion' : disabled ? 'deactivated' : (lifecycle?.status ?? secret.status)}</span>
         <div className="actions">
           {can(session, 'secrets:version:access') && (
             <button type="button" disabled={!latestEnabled} onClick={() => latestEnabled && setDisplay(latestEnabled.revision)}>
@@ -102,6 +117,11 @@ export const SecretPage = ({ session, region, secretId }: { session: Session; re
               {secret.protected ? 'Unprotect' : 'Protect'}
             </button>
           )}
+          {!pending && lifecycle && can(session, 'secrets:secret:update') && (
+            <button type="button" onClick={() => void act(() => post(`${lifecycleBase}/${disabled ? 'enable' : 'disable'}`))}>
+              {disabled ? 'Reactivate' : 'Deactivate'}
+            </button>
+          )}
           {!pending && can(session, 'secrets:secret:delete') && (
             <button type="button" className="danger" onClick={() => setConfirm('delete')}>
               Delete
@@ -114,6 +134,7 @@ export const SecretPage = ({ session, region, secretId }: { session: Session; re
           )}
         </div>
       </div>
+      {disabled && <Notice>This secret is deactivated: no version can be read, through any API, until it is reactivated.</Notice>}
       {pending && <Notice>Deletion was requested on {formatDate(secret.deletion_requested_at)}. The secret is purged when the retention window ends; until then it can be restored.</Notice>}
       <ErrorMessage error={error} />
       <div role="tablist" aria-label="Secret sections" className="tabs">
@@ -129,7 +150,7 @@ export const SecretPage = ({ session, region, secretId }: { session: Session; re
             <EditVersion secret={secret} baseRevision={latest} onCancel={() => { setEditing(false); load(); }} onSaved={() => { setEditing(false); load(); }} />
           ) : (
             <>
-              <Info secret={secret} />
+              <Info secret={secret} lifecycle={lifecycle} />
               {secret.type === 'certificate' && latestEnabled && <CertificateDetails region={region} secretId={secret.id} revision={latestEnabled.revision} />}
             </>
           ))}
