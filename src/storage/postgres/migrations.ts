@@ -1,5 +1,5 @@
 import { auditSchemaSql } from '../sql/audit-schema.js';
-import { iamUsersSchemaSql } from '../sql/iam-users-schema.js';
+import { iamUsersSchemaSql, secretLifecycleSchemaSql } from '../sql/shared-migrations.js';
 import { sessionSchemaSql } from '../sql/session-schema.js';
 import type { Migration } from '../sql/sql-driver.js';
 
@@ -109,10 +109,6 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
     version: 8,
     name: 'secret lifecycle: deactivation and expiration of whole secrets',
-    sql: `
-      ALTER TABLE secrets ADD COLUMN disabled_at BIGINT;
-      ALTER TABLE secrets ADD COLUMN expires_at BIGINT;
-      CREATE INDEX secrets_expiry ON secrets (expires_at)
-    `,
+    sql: secretLifecycleSchemaSql('BIGINT'),
   },
 ];

@@ -1,5 +1,5 @@
 import { auditSchemaSql } from '../sql/audit-schema.js';
-import { iamUsersSchemaSql } from '../sql/iam-users-schema.js';
+import { iamUsersSchemaSql, secretLifecycleSchemaSql } from '../sql/shared-migrations.js';
 import { sessionSchemaSql } from '../sql/session-schema.js';
 import type { Migration } from '../sql/sql-driver.js';
 
@@ -98,11 +98,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     version: 8,
     name: 'secret lifecycle: deactivation and expiration of whole secrets',
-    sql: `
-      ALTER TABLE secrets ADD COLUMN disabled_at INTEGER;
-      ALTER TABLE secrets ADD COLUMN expires_at INTEGER;
-      CREATE INDEX secrets_expiry ON secrets (expires_at)
-    `,
+    sql: secretLifecycleSchemaSql('INTEGER'),
   },
 ];
 

@@ -1,4 +1,4 @@
-/** Migration 4 on both engines: users, groups and their policies and keys; only the integer type differs. */
+/** Migrations written once for both engines; only the integer type differs. Migration 4: users, groups and their policies and keys. */
 export const iamUsersSchemaSql = (integer: 'INTEGER' | 'BIGINT'): string => `
   ALTER TABLE api_keys ADD COLUMN user_id TEXT;
   CREATE INDEX api_keys_user ON api_keys (user_id);
@@ -16,4 +16,11 @@ export const iamUsersSchemaSql = (integer: 'INTEGER' | 'BIGINT'): string => `
   CREATE TABLE group_members (group_id TEXT NOT NULL REFERENCES iam_groups(id) ON DELETE CASCADE,
     member_kind TEXT NOT NULL, member_id TEXT NOT NULL, position ${integer} NOT NULL, PRIMARY KEY (group_id, member_id));
   CREATE INDEX group_members_member ON group_members (member_id)
+`;
+
+/** Migration 8 on both engines: deactivation and expiration of whole secrets. */
+export const secretLifecycleSchemaSql = (integer: 'INTEGER' | 'BIGINT'): string => `
+  ALTER TABLE secrets ADD COLUMN disabled_at ${integer};
+  ALTER TABLE secrets ADD COLUMN expires_at ${integer};
+  CREATE INDEX secrets_expiry ON secrets (expires_at)
 `;
