@@ -11,15 +11,17 @@ import {
   createBrowseService,
   createCertificateService,
   createLifecycleService,
-  createMaintenance,
+  createSecretMaintenanceJobs,
   createSecretService,
   createVersionService,
 } from './core/secrets/index.js';
+import { createOffsetClock, type ScheduledJob } from './core/scheduler/index.js';
 import { createSessionService } from './core/sessions/index.js';
 import { decodeRootKey, deriveKey, loadOrCreateRootKeyFile } from './crypto/index.js';
 import { buildApp } from './http/app.js';
 import { systemClock } from './shared/clock.js';
-import { openStorage } from './storage/index.js';
+import { openStorage, type StorageOptions } from './storage/index.js';
+import { createProcessScheduler } from './scheduling.js';
 
 export interface RunningServer {
   url: string;
@@ -42,12 +44,18 @@ export const startServer = async (config: Config, announce: Announce = console.l
   const rootKey = config.rootKey
     ? decodeRootKey(config.rootKey)
     : loadOrCreateRootKeyFile(join(config.dataDir, 'root.key')).key;
-  const storage = await openStorage(
+  const storageOptions: StorageOptions =
     config.storage === 'postgres'
       ? { kind: 'postgres', url: config.postgresUrl ?? '', poolSize: config.postgresPoolSize }
-      : { kind: 'sqlite', dataDir: config.dataDir },
-  );
-  const clock = systemClock;
+      : { kind: 'sqlite', dataDir: config.dataDir };
+  const storage = await openStorage(storageOptions);
+  // The test clock lets tests move time forward over HTTP; never on in production.
+  const testClock = config.testClock === 'on' ? createOffsetClock(systemClock) : null;
+  if (testClock) {
+    announce('WARNING: COFFER_TEST_CLOCK=on: this server runs on a test clock that any admin key can move forward. Never use it in production.');
+    logger.warn({ testClock: true }, 'running on the test clock');
+  }
+  const clock = testClock ?? systemClock;
   const regions = config.regions;
   const iam = createIamService({
     store: storage.iam,
@@ -88,12 +96,17 @@ export const startServer = async (config: Config, announce: Announce = console.l
       return domain;
     },
   };
-  const maintenance = createMaintenance({
-    store: storage.secrets,
-    access,
+  // What the one scheduler runs at each pass, in this order; features add their jobs here.
+  const scheduledJobs: ScheduledJob[] = [
+    ...createSecretMaintenanceJobs({ store: storage.secrets, access, retentionSeconds: config.deletionRetentionSeconds }),
+    { name: 'kms.maintenance', runDue: async () => Object.values(await kms.maintenance.runOnce()).reduce((sum, count) => sum + count, 0) },
+  ];
+  const scheduler = createProcessScheduler({
+    storage: storageOptions,
+    jobs: scheduledJobs,
     clock,
     logger,
-    retentionSeconds: config.deletionRetentionSeconds,
+    intervalSeconds: config.maintenanceIntervalSeconds ?? config.schedulerIntervalSeconds,
   });
 
   const auditSigner = await loadAuditSigner({ store: storage.audit, rootKey, clock });
@@ -156,6 +169,8 @@ export const startServer = async (config: Config, announce: Announce = console.l
       recordRequests: config.audit === 'on',
       defaultRegion: regions[0] ?? 'fr-par',
       checkHealth: () => storage.ping(),
+      scheduler,
+      testClock,
     },
     logger,
     vault: { mounts: config.vaultMounts, defaultRegion: regions[0] ?? 'fr-par' },
@@ -166,8 +181,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
   const url = `http://${host}:${port}`;
-  maintenance.start(config.maintenanceIntervalSeconds);
-  kms.maintenance.start(config.maintenanceIntervalSeconds);
+  scheduler.start();
   // Retention runs hourly; a failed prune is retried at the next hour.
   const pruning = setInterval(() => void audit.prune().catch((error: unknown) => logger.error({ err: error }, 'audit pruning failed')), 3_600_000);
   pruning.unref();
@@ -182,7 +196,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
       closing ??= (async () => {
         await app.close();
         clearInterval(pruning);
-        await maintenance.stop();
+        await scheduler.stop();
         await kms.maintenance.stop();
         // Every acknowledged request's event is written, then a closing checkpoint is signed.
         await auditWriter.close();

@@ -3,6 +3,7 @@ import type { IamAdminService, IamService } from '../core/iam/index.js';
 import type { KeyService } from '../core/keys/index.js';
 import type { KeyManager } from '../core/kms/index.js';
 import type { KvService } from '../core/kv/index.js';
+import type { OffsetClock, Scheduler } from '../core/scheduler/index.js';
 import type { AccessService, BrowseService, CertificateService, LifecycleService, SecretService, VersionService } from '../core/secrets/index.js';
 
 /** The core services every wire adapter is built over: one set, shared by all APIs. */
@@ -29,4 +30,8 @@ export interface CofferServices {
   recordRequests: boolean;
   /** Resolves when the store answers; `/health` uses it. */
   checkHealth(): Promise<void>;
+  /** The one scheduler: its status and "run a pass now". */
+  scheduler: Pick<Scheduler, 'runPass' | 'status'>;
+  /** Only with COFFER_TEST_CLOCK=on: the clock tests move forward over HTTP; null otherwise. */
+  testClock: OffsetClock | null;
 }

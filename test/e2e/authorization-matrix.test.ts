@@ -88,7 +88,8 @@ describe('authorization matrix: routes × permission sets', () => {
   };
 
   before(async () => {
-    server = await startServer();
+    // The test clock's route exists only on a server running on it.
+    server = await startServer({ env: { COFFER_TEST_CLOCK: 'on' } });
     const domain = await admin('POST', '/coffer/v1/domains', { region: 'fr-par' });
     okms = String(domain.json?.id);
     for (const set of ALL_SETS) {

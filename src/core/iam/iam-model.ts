@@ -182,4 +182,8 @@ export type Action =
   | 'projects:project:create'
   | 'projects:project:update'
   | 'projects:project:delete'
-  | 'audit:event:read';
+  | 'audit:event:read'
+  // The scheduler is the whole server's: no permission set grants these, only admin keys hold them.
+  | 'scheduler:status:read'
+  | 'scheduler:pass:run'
+  | 'scheduler:clock:advance';

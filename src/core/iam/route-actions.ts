@@ -49,6 +49,10 @@ export const ROUTE_ACTIONS: readonly RouteRights[] = [
   { api: 'account', method: 'POST', path: '/account/v3/projects', actions: ['projects:project:create'] },
   { api: 'account', method: 'PATCH', path: '/account/v3/projects/{project}', actions: ['projects:project:update'] },
   { api: 'coffer', method: 'GET', path: '/coffer/v1/keys', actions: ['keys:kek:read'] },
+  { api: 'coffer', method: 'GET', path: '/coffer/v1/scheduler', actions: ['scheduler:status:read'] },
+  { api: 'coffer', method: 'POST', path: '/coffer/v1/scheduler/run', actions: ['scheduler:pass:run'] },
+  // Exists only on a server started with COFFER_TEST_CLOCK=on (as the matrix test's is).
+  { api: 'coffer', method: 'POST', path: '/coffer/v1/test/clock', actions: ['scheduler:clock:advance'] },
   { api: 'key-manager', method: 'GET', path: `${KMS}/keys?project_id={project}`, actions: ['keys:key:read'] },
   { api: 'key-manager', method: 'POST', path: `${KMS}/keys`, actions: ['keys:key:create'] },
 ];

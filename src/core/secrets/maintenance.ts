@@ -1,73 +1,47 @@
-import { MICROS_PER_SECOND, type Clock } from '../../shared/clock.js';
-import type { Logger } from '../../shared/logger.js';
+import { MICROS_PER_SECOND } from '../../shared/clock.js';
+import type { ScheduledJob } from '../scheduler/index.js';
 import type { AccessService } from './access-service.js';
 import type { SecretStore } from './secret-store.js';
 
 export interface MaintenanceDeps {
   store: Pick<SecretStore, 'findSecretsDueForPurge' | 'purgeSecret' | 'findVersionsDueForPurge' | 'erasePayload'>;
   access: Pick<AccessService, 'expireDueVersions'>;
-  clock: Clock;
-  logger: Logger;
-  /** How long a scheduled deletion can be undone; Scaleway's is 7 days. */
+  /** How long a scheduled deletion of a version can be undone; Scaleway's is 7 days. */
   retentionSeconds: number;
 }
 
+/** Work per job and pass; what is left waits for the next pass. */
 const BATCH = 500;
 
 /**
- * The background job: ends scheduled deletions whose window has passed (erasing the
- * data for good) and applies ephemeral policies whose time ran out. Every step is
- * idempotent, so several processes may run it against one database.
+ * The secrets' share of the scheduler: scheduled deletions whose window has passed are
+ * erased for good, and ephemeral policies whose time ran out are applied. Each job finds
+ * its due work in the store and every step is idempotent, so a pass cut short is simply
+ * run again, by this process or the next leader.
  */
-export const createMaintenance = ({ store, access, clock, logger, retentionSeconds }: MaintenanceDeps) => {
-  const runOnce = async (): Promise<{ purgedSecrets: number; erasedVersions: number; expiredVersions: number }> => {
-    const cutoff = clock.nowMicros() - retentionSeconds * MICROS_PER_SECOND;
-    let purgedSecrets = 0;
-    for (let ids = await store.findSecretsDueForPurge(cutoff, BATCH); ids.length > 0; ids = await store.findSecretsDueForPurge(cutoff, BATCH)) {
+export const createSecretMaintenanceJobs = ({ store, access, retentionSeconds }: MaintenanceDeps): ScheduledJob[] => [
+  {
+    name: 'secrets.purge',
+    async runDue(now) {
+      const ids = await store.findSecretsDueForPurge(now - retentionSeconds * MICROS_PER_SECOND, BATCH);
       for (const id of ids) {
         await store.purgeSecret(id);
       }
-      purgedSecrets += ids.length;
-    }
-    let erasedVersions = 0;
-    for (let due = await store.findVersionsDueForPurge(cutoff, BATCH); due.length > 0; due = await store.findVersionsDueForPurge(cutoff, BATCH)) {
+      return ids.length;
+    },
+  },
+  {
+    name: 'versions.purge',
+    async runDue(now) {
+      const due = await store.findVersionsDueForPurge(now - retentionSeconds * MICROS_PER_SECOND, BATCH);
       for (const { secretId, revision } of due) {
-        await store.erasePayload(secretId, revision, clock.nowMicros());
+        await store.erasePayload(secretId, revision, now);
       }
-      erasedVersions += due.length;
-    }
-    const expiredVersions = await access.expireDueVersions(BATCH);
-    return { purgedSecrets, erasedVersions, expiredVersions };
-  };
-
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-
-  return {
-    runOnce,
-    start(intervalSeconds: number): void {
-      timer = setInterval(() => {
-        if (running) {
-          return;
-        }
-        running = runOnce()
-          .then((result) => {
-            if (result.purgedSecrets + result.erasedVersions + result.expiredVersions > 0) {
-              logger.info(result, 'maintenance pass');
-            }
-          })
-          .catch((error: unknown) => logger.error({ err: error }, 'maintenance pass failed'))
-          .finally(() => {
-            running = undefined;
-          });
-      }, intervalSeconds * 1000);
-      timer.unref();
+      return due.length;
     },
-    async stop(): Promise<void> {
-      clearInterval(timer);
-      await running;
-    },
-  };
-};
-
-export type Maintenance = ReturnType<typeof createMaintenance>;
+  },
+  {
+    name: 'versions.ephemeral_expiry',
+    runDue: () => access.expireDueVersions(BATCH),
+  },
+];
