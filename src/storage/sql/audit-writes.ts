@@ -1,6 +1,7 @@
 import type { AppendBatch, AuditCheckpoint, StoredSigningKey, UsageDelta } from '../../core/audit/index.js';
 import { genesisHash } from '../../shared/audit/audit-record.js';
 import { preconditionFailed } from '../../shared/errors.js';
+import { appendInOneStatement } from './audit-append-postgres.js';
 import { insertSql } from './iam-rows.js';
 import { asBuffer, type SqlDriver, type SqlExecutor, type SqlValue } from './sql-driver.js';
 import { CHAIN_COLUMNS, chainValues, CHECKPOINT_COLUMNS, checkpointValues, EVENT_COLUMNS, eventValues } from './audit-rows.js';
@@ -85,6 +86,10 @@ export class SqlAuditWrites implements AuditWrites {
   }
 
   private async appendNow(batch: AppendBatch): Promise<void> {
+    if (this.db.dialect === 'postgres') {
+      await appendInOneStatement(this.db, batch);
+      return;
+    }
     await this.db.transaction(async (tx) => {
       await expectHead(tx, batch);
       await writeChunked(tx, batch.events, insertEvents, eventValues);
