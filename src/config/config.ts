@@ -22,6 +22,7 @@ export const defaults = {
   consoleIdleMinutes: 30,
   consoleSessionHours: 12,
   consoleSecureCookies: 'off',
+  metrics: 'on',
 } as const;
 
 /**
@@ -89,6 +90,9 @@ const configSchema = z
     consoleIdleMinutes: z.coerce.number().positive().describe('a console session unused this long ends'),
     consoleSessionHours: z.coerce.number().positive().describe('and none lasts longer than this'),
     consoleSecureCookies: z.enum(['on', 'off']).describe('on behind TLS: console cookies get the Secure attribute'),
+    tlsCert: z.string().min(1).optional().describe('PEM certificate chain the listener serves; reloaded on SIGHUP'),
+    tlsKey: z.string().min(1).optional().describe('PEM private key of that certificate'),
+    metrics: z.enum(['on', 'off']).describe('Prometheus metrics at /metrics, unauthenticated'),
   })
   .refine((config) => config.storage !== 'postgres' || Boolean(config.postgresUrl), {
     message: 'storage=postgres needs --postgres-url or COFFER_POSTGRES_URL',
@@ -97,6 +101,10 @@ const configSchema = z
   .refine((config) => Boolean(config.rootAccessKey) === Boolean(config.rootSecretKey), {
     message: 'COFFER_ROOT_ACCESS_KEY and COFFER_ROOT_SECRET_KEY go together',
     path: ['rootAccessKey'],
+  })
+  .refine((config) => Boolean(config.tlsCert) === Boolean(config.tlsKey), {
+    message: 'a TLS certificate and its key go together: give both --tls-cert and --tls-key (COFFER_TLS_CERT, COFFER_TLS_KEY), or neither',
+    path: ['tlsCert'],
   });
 
 export type Config = Readonly<z.output<typeof configSchema> & { dataDir: string }>;
@@ -107,6 +115,8 @@ export interface ServeFlags {
   dataDir?: string | undefined;
   storage?: string | undefined;
   postgresUrl?: string | undefined;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
 }
 
 const ENV_NAMES = {
@@ -136,6 +146,9 @@ const ENV_NAMES = {
   consoleIdleMinutes: 'COFFER_CONSOLE_IDLE_MINUTES',
   consoleSessionHours: 'COFFER_CONSOLE_SESSION_HOURS',
   consoleSecureCookies: 'COFFER_CONSOLE_SECURE_COOKIES',
+  tlsCert: 'COFFER_TLS_CERT',
+  tlsKey: 'COFFER_TLS_KEY',
+  metrics: 'COFFER_METRICS',
 } as const;
 
 export class ConfigError extends Error {}

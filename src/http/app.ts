@@ -9,6 +9,7 @@ import { registerAccountApi } from './account/index.js';
 import { registerConsole, type ConsoleOptions } from './console/index.js';
 import { registerIamApi } from './iam/index.js';
 import { registerKeyManagerApi } from './key-manager/index.js';
+import { registerOperations, type OperationsOptions } from './observability/index.js';
 import { registerOvhApi } from './ovh/index.js';
 import { registerScalewayApi } from './scaleway/index.js';
 import type { CofferServices } from './services.js';
@@ -24,6 +25,10 @@ export interface AppOptions {
   vault: { mounts: readonly VaultMount[]; defaultRegion: string };
   /** The web console and its sessions; absent, no cookie authenticates anything. */
   console?: ConsoleOptions;
+  /** Probes, metrics and the OpenAPI document (see http/observability). */
+  operations?: OperationsOptions;
+  /** PEM certificate and key: the listener speaks HTTPS. */
+  https?: { cert: Buffer; key: Buffer };
 }
 
 /** Error a body parser reports; every adapter renders it in its own envelope. */
@@ -40,8 +45,9 @@ export class BodyError extends Error {
  * Builds the HTTP server: one Fastify instance, one body parser, and each wire API
  * mounted as an encapsulated plugin with its own error envelope.
  */
-export const buildApp = ({ services, logger, vault, console: consoleOptions }: AppOptions): FastifyInstance => {
+export const buildApp = ({ services, logger, vault, console: consoleOptions, operations, https }: AppOptions): FastifyInstance => {
   const app = Fastify({
+    ...(https ? { https } : {}),
     loggerInstance: logger,
     // Access is recorded by the audit trail, not the operational log.
     logController: new LogController({ disableRequestLogging: true }),
@@ -72,6 +78,10 @@ export const buildApp = ({ services, logger, vault, console: consoleOptions }: A
       });
     },
   });
+
+  if (operations) {
+    registerOperations(app, operations);
+  }
 
   // One lenient parser for every content type: Go sends application/json, JS and Python
   // add a charset, Python sends `{}` with none on GET and DELETE. An empty body is no body.

@@ -3,6 +3,7 @@ import type { AuditEntry, AuditService } from '../core/audit/index.js';
 import { AppError } from '../shared/errors.js';
 import { openGate, takeGate } from './audit-gate.js';
 import { actorIfAny, tokenOf } from './auth.js';
+import { PROBE_PATHS } from './observability/index.js';
 import { ovhUnavailableBody } from './ovh/errors.js';
 
 const REFUSAL = 'the audit trail cannot record this request, so it was not served';
@@ -73,7 +74,7 @@ const entryOf = (request: FastifyRequest, status: number, errorType: string | un
 };
 
 /**
- * Every request but `/health` yields exactly one audit event, written before its answer
+ * Every request but the probes (`/health`, `/livez`, `/readyz`, `/metrics`) yields exactly one audit event, written before its answer
  * leaves (see audit-gate.ts). While the trail cannot write, requests are refused up
  * front with 503: nothing runs that could not be recorded.
  */
@@ -81,7 +82,8 @@ export const registerAuditTrail = (app: FastifyInstance, audit: AuditService): v
   const errorTypes = new WeakMap<FastifyRequest, string>();
 
   app.addHook('onRequest', (request, reply, done) => {
-    if (request.url === '/health') {
+    // Probes come every few seconds from machines, and /readyz must answer while the trail is down.
+    if (PROBE_PATHS.has(request.url)) {
       done();
       return;
     }

@@ -17,6 +17,7 @@ import { migrate, type MigrationPlan } from './sql/migrate.js';
 import { SqlSecretStore } from './sql/secret-repository.js';
 import { SqlSessionStore } from './sql/session-repository.js';
 import type { SqlDialect, SqlDriver } from './sql/sql-driver.js';
+import { timedDriver, type StoreObserver } from './sql/timed-driver.js';
 import { startAuditWorker } from './sqlite/audit-worker-client.js';
 import { SQLITE_AUDIT_MIGRATIONS, SQLITE_MIGRATIONS } from './sqlite/migrations.js';
 import { openSqliteDriver } from './sqlite/sqlite-driver.js';
@@ -38,6 +39,8 @@ export interface Storage {
   sessions: SessionStore;
   /** Resolves when the database answers; throws an `unavailable` AppError when it does not. */
   ping(): Promise<void>;
+  /** The newest migration applied to the database, and the newest this build knows: readiness wants them equal. */
+  schemaVersions(): Promise<{ applied: number; known: number }>;
   /** Waits for running transactions, then releases the file or the pool. */
   close(): Promise<void>;
 }
@@ -82,8 +85,9 @@ const openAuditStore = async (options: StorageOptions, driver: SqlDriver): Promi
 };
 
 /** Opens the configured engine, brings its schema up to date, and returns the core's ports over it. */
-export const openStorage = async (options: StorageOptions): Promise<Storage> => {
-  const { driver, plan } = open(options);
+export const openStorage = async (options: StorageOptions, observe?: StoreObserver): Promise<Storage> => {
+  const { driver: plain, plan } = open(options);
+  const driver = observe ? timedDriver(plain, observe) : plain;
   let audit: Awaited<ReturnType<typeof openAuditStore>>;
   try {
     await migrate(driver, plan);
@@ -103,6 +107,10 @@ export const openStorage = async (options: StorageOptions): Promise<Storage> => 
     sessions: new SqlSessionStore(driver),
     ping: async () => {
       await driver.get('SELECT 1 AS ok');
+    },
+    schemaVersions: async () => {
+      const row = await driver.get<{ applied: number | string | null }>('SELECT MAX(version) AS applied FROM schema_migrations');
+      return { applied: Number(row?.applied ?? 0), known: Math.max(0, ...plan.migrations.map((migration) => migration.version)) };
     },
     close: async () => {
       await audit.close();
