@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { Config } from './config/config.js';
 import { createAuditService, createAuditWriter, loadAuditSigner } from './core/audit/index.js';
-import { createIamAdminService, createIamService } from './core/iam/index.js';
+import { createIamAdminService, createIamService, withIamInvalidation } from './core/iam/index.js';
 import { createKeyService } from './core/keys/index.js';
 import { createKeyManager } from './core/kms/index.js';
 import { createKvService } from './core/kv/index.js';
@@ -19,6 +19,7 @@ import { createOffsetClock, type ScheduledJob } from './core/scheduler/index.js'
 import { createSessionService } from './core/sessions/index.js';
 import { decodeRootKey, deriveKey, loadOrCreateRootKeyFile } from './crypto/index.js';
 import { buildApp } from './http/app.js';
+import { openCacheInvalidation } from './storage/invalidation.js';
 import { systemClock } from './shared/clock.js';
 import { openStorage, type StorageOptions } from './storage/index.js';
 import { createProcessScheduler } from './scheduling.js';
@@ -57,14 +58,19 @@ export const startServer = async (config: Config, announce: Announce = console.l
   }
   const clock = testClock ?? systemClock;
   const regions = config.regions;
+  // Caches of keys and grants hear every process's writes (LISTEN/NOTIFY on PostgreSQL).
+  const invalidation = openCacheInvalidation(config.storage === 'postgres' ? (config.postgresUrl ?? '') : null);
+  const iamStore = withIamInvalidation(storage.iam, invalidation);
   const iam = createIamService({
-    store: storage.iam,
+    store: iamStore,
+    invalidation,
     clock,
     throttle: { maxFailures: config.authFailuresPerMinute, windowSeconds: 60 },
     keyRequestsPerSecond: config.keyRequestsPerSecond,
   });
-  const iamAdmin = createIamAdminService({ store: storage.iam, clock });
+  const iamAdmin = createIamAdminService({ store: iamStore, clock });
   const kms = createKeyManager({
+    invalidation,
     store: storage.kms,
     iam,
     clock,
@@ -77,6 +83,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
   try {
     await keys.verifyRootKey();
   } catch (error) {
+    await invalidation.close();
     await storage.close();
     throw error;
   }
@@ -145,7 +152,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
 
   const sessions = createSessionService({
     store: storage.sessions,
-    iamStore: storage.iam,
+    iamStore,
     iam,
     iamAdmin,
     clock,
@@ -201,6 +208,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
         // Every acknowledged request's event is written, then a closing checkpoint is signed.
         await auditWriter.close();
         await storage.close();
+        await invalidation.close();
       })();
       return closing;
     },

@@ -1,6 +1,7 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
+import { createLocalInvalidation, type CacheInvalidation } from '../cache/index.js';
 import { isAccessKey, isUuid, newId } from '../../shared/ids.js';
 import { createAuthThrottle, createKeyRateLimit, type ThrottleSettings } from './auth-throttle.js';
 import { checkAuthorization, grantsOf, pathPrefixesAllowing, projectsAllowing } from './authorization.js';
@@ -14,6 +15,8 @@ export interface IamServiceDeps {
   throttle?: ThrottleSettings;
   /** Requests a second each API key may make; 0 or absent: no limit. */
   keyRequestsPerSecond?: number;
+  /** Clears the auth cache when any process writes IAM; absent: this process alone. */
+  invalidation?: CacheInvalidation;
 }
 
 export interface BootstrapRequest {
@@ -33,8 +36,9 @@ export interface BootstrapResult {
 
 const ACCESS_KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 /**
- * How long an authenticated key and its grants are reused without asking the store: the
- * documented bound on how late a revoked key or a changed policy takes effect.
+ * How long an authenticated key and its grants are reused without asking the store. IAM
+ * writes clear the cache on every process at once (see core/cache), so this only bounds a
+ * change whose writer died before it could announce it, and so before it was acknowledged.
  */
 export const AUTH_CACHE_MS = 5_000;
 
@@ -52,10 +56,16 @@ const denied = (reason: 'invalid_argument' | 'not_found' | 'expired', message: s
   new AppError('unauthenticated', message, { authReason: reason });
 
 /** Authentication of API keys and the one `authorize(actor, action, resource)` seam. */
-export const createIamService = ({ store, clock, throttle: throttleSettings, keyRequestsPerSecond = 0 }: IamServiceDeps) => {
+export const createIamService = ({ store, clock, throttle: throttleSettings, keyRequestsPerSecond = 0, invalidation = createLocalInvalidation() }: IamServiceDeps) => {
   const throttle = createAuthThrottle(clock, throttleSettings);
   const keyRateLimit = createKeyRateLimit(clock, keyRequestsPerSecond);
   const cache = new Map<string, { record: ApiKeyRecord; grants: Grant[] | null; until: number }>();
+  // A lookup that began before an invalidation must not cache what it read.
+  let generation = 0;
+  invalidation.subscribe('iam', () => {
+    generation += 1;
+    cache.clear();
+  });
 
   /** The owner's own policies and those of every group that holds it, however deep. */
   const grantsOfOwner = async (organizationId: string, ownerId: string | null): Promise<Grant[]> => {
@@ -72,14 +82,17 @@ export const createIamService = ({ store, clock, throttle: throttleSettings, key
     if (hit && hit.until > Date.now()) {
       return hit;
     }
+    const readAt = generation;
     const record = await store.findApiKeyBySecretHash(hash);
     if (!record) {
       cache.delete(cacheKey);
       return null;
     }
     const grants = record.role === 'admin' ? null : await grantsOfOwner(record.organizationId, record.applicationId ?? record.userId);
-    const entry = { record, grants, until: Date.now() + AUTH_CACHE_MS };
-    cache.set(cacheKey, entry);
+    const entry = { record, grants, until: Date.now() + invalidation.entryLifetimeMs(AUTH_CACHE_MS) };
+    if (readAt === generation) {
+      cache.set(cacheKey, entry);
+    }
     return entry;
   };
 

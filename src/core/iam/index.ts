@@ -1,4 +1,5 @@
 export { createIamService, hashSecretKey } from './iam-service.js';
+export { withIamInvalidation } from './iam-invalidation.js';
 export type { IamService, BootstrapRequest, BootstrapResult } from './iam-service.js';
 export type { IamStore, PrincipalStore } from './iam-store.js';
 export type { Action, Actor, AuditNote, ApiKeyRecord, Application, Grant, Group, Organization, Policy, PolicyRule, Principal, Project, ResourceRef, User } from './iam-model.js';

@@ -1,3 +1,4 @@
+import { createLocalInvalidation, EVERY_ENTRY, type CacheInvalidation } from '../cache/index.js';
 import { createKeyAdmin } from './key-admin.js';
 import { createKeyCache } from './key-cache.js';
 import { createKeyOperations } from './key-operations.js';
@@ -12,10 +13,20 @@ import { createSecretEnvelope } from './secret-envelope.js';
  * Customer-managed keys: root key → key version (material wrapped by the root key) →
  * the data keys of the secrets that chose the key, and `encrypt`/`decrypt` for callers.
  */
-export const createKeyManager = ({ rootKey, ...deps }: KmsDeps & { rootKey: Uint8Array }) => {
-  const cache = createKeyCache(deps.store, deps.clock);
+export const createKeyManager = ({
+  rootKey,
+  invalidation = createLocalInvalidation(),
+  ...deps
+}: KmsDeps & { rootKey: Uint8Array; invalidation?: CacheInvalidation }) => {
+  const cache = createKeyCache(deps.store, deps.clock, invalidation);
   const store = cache.store;
   const keyring = createKeyring(store, rootKey);
+  // A key purged on another process leaves no material in this one's memory either.
+  invalidation.subscribe('kms-key', (id) => {
+    if (id !== EVERY_ENTRY) {
+      keyring.forget(id);
+    }
+  });
   const ctx = createKmsContext({ ...deps, store }, keyring);
   const rewrapper = createRewrapper(ctx);
   const secrets = createSecretEnvelope(store, keyring, cache.lookup);

@@ -1,0 +1,13 @@
+import { createLocalInvalidation, type CacheInvalidation } from '../core/cache/index.js';
+import { startPostgresInvalidation } from './postgres/invalidation-listener.js';
+
+export interface ProcessInvalidation extends CacheInvalidation {
+  close(): Promise<void>;
+}
+
+/**
+ * Cache invalidation for an engine: SQLite has one process, so a function call is enough;
+ * PostgreSQL may have several, which hear each other through LISTEN/NOTIFY.
+ */
+export const openCacheInvalidation = (postgresUrl: string | null): ProcessInvalidation =>
+  postgresUrl === null ? { ...createLocalInvalidation(), close: () => Promise.resolve() } : startPostgresInvalidation(postgresUrl);
