@@ -1,4 +1,5 @@
 import type { AuditStore } from '../core/audit/index.js';
+import type { SnapshotSource } from '../core/backup/index.js';
 import type { IamStore } from '../core/iam/index.js';
 import type { KeyStore } from '../core/keys/index.js';
 import type { KmsStore } from '../core/kms/index.js';
@@ -7,6 +8,7 @@ import type { SecretStore } from '../core/secrets/index.js';
 import type { SessionStore } from '../core/sessions/index.js';
 import { POSTGRES_MIGRATION_LOCK, POSTGRES_MIGRATIONS } from './postgres/migrations.js';
 import { openPostgresDriver } from './postgres/postgres-driver.js';
+import { postgresSnapshots } from './postgres/postgres-snapshot.js';
 import { SqlAuditStore } from './sql/audit-repository.js';
 import { SqlAuditWrites } from './sql/audit-writes.js';
 import { SqlIamStore } from './sql/iam-repository.js';
@@ -21,6 +23,7 @@ import { timedDriver, type StoreObserver } from './sql/timed-driver.js';
 import { startAuditWorker } from './sqlite/audit-worker-client.js';
 import { SQLITE_AUDIT_MIGRATIONS, SQLITE_MIGRATIONS } from './sqlite/migrations.js';
 import { openSqliteDriver } from './sqlite/sqlite-driver.js';
+import { sqliteSnapshots } from './sqlite/sqlite-snapshot.js';
 
 export type StorageOptions =
   | { kind: 'sqlite'; dataDir: string }
@@ -37,6 +40,8 @@ export interface Storage {
   audit: AuditStore;
   /** Console sessions. */
   sessions: SessionStore;
+  /** Consistent read-only views of the whole store, for backups (each on its own connection). */
+  snapshots: SnapshotSource;
   /** Resolves when the database answers; throws an `unavailable` AppError when it does not. */
   ping(): Promise<void>;
   /** The newest migration applied to the database, and the newest this build knows: readiness wants them equal. */
@@ -105,6 +110,7 @@ export const openStorage = async (options: StorageOptions, observe?: StoreObserv
     kv: new SqlKvStore(driver),
     audit: audit.store,
     sessions: new SqlSessionStore(driver),
+    snapshots: options.kind === 'sqlite' ? sqliteSnapshots(options.dataDir, SQLITE_AUDIT_FILE_NAME) : postgresSnapshots(options.url),
     ping: async () => {
       await driver.get('SELECT 1 AS ok');
     },

@@ -186,4 +186,6 @@ export type Action =
   // The scheduler is the whole server's: no permission set grants these, only admin keys hold them.
   | 'scheduler:status:read'
   | 'scheduler:pass:run'
-  | 'scheduler:clock:advance';
+  | 'scheduler:clock:advance'
+  // Copying the whole store (every organization, the audit trail): admin keys only, like the scheduler's.
+  | 'store:backup:read';

@@ -1,0 +1,3 @@
+export type { SnapshotSource, StoreSnapshot } from './backup-port.js';
+export { createBackupService } from './backup-service.js';
+export type { BackupService } from './backup-service.js';
