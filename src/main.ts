@@ -17,6 +17,8 @@ import {
 } from './core/secrets/index.js';
 import { createOffsetClock, type ScheduledJob } from './core/scheduler/index.js';
 import { createSessionService } from './core/sessions/index.js';
+import { discardEvents } from './core/events/event-types.js';
+import { createSecretRotation } from './rotation-wiring.js';
 import { decodeRootKey, deriveKey, loadOrCreateRootKeyFile } from './crypto/index.js';
 import { buildApp } from './http/app.js';
 import { openCacheInvalidation } from './storage/invalidation.js';
@@ -103,10 +105,12 @@ export const startServer = async (config: Config, announce: Announce = console.l
       return domain;
     },
   };
+  const rotation = createSecretRotation({ storage, keys, iam, clock, regions, rootKey, logger, publisher: discardEvents });
   // What the one scheduler runs at each pass, in this order; features add their jobs here.
   const scheduledJobs: ScheduledJob[] = [
     ...createSecretMaintenanceJobs({ store: storage.secrets, access, retentionSeconds: config.deletionRetentionSeconds }),
     { name: 'kms.maintenance', runDue: async () => Object.values(await kms.maintenance.runOnce()).reduce((sum, count) => sum + count, 0) },
+    rotation.job,
   ];
   const scheduler = createProcessScheduler({
     storage: storageOptions,
@@ -169,6 +173,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
       browse,
       certificates,
       lifecycle,
+      rotation: rotation.service,
       kv,
       keys,
       kms,

@@ -3,6 +3,7 @@ import type { IamAdminService, IamService } from '../core/iam/index.js';
 import type { KeyService } from '../core/keys/index.js';
 import type { KeyManager } from '../core/kms/index.js';
 import type { KvService } from '../core/kv/index.js';
+import type { RotationService } from '../core/rotation/index.js';
 import type { OffsetClock, Scheduler } from '../core/scheduler/index.js';
 import type { AccessService, BrowseService, CertificateService, LifecycleService, SecretService, VersionService } from '../core/secrets/index.js';
 
@@ -18,6 +19,8 @@ export interface CofferServices {
   certificates: CertificateService;
   /** Deactivation and expiration of whole secrets. */
   lifecycle: LifecycleService;
+  /** Rotation policies and rotate-now. */
+  rotation: RotationService;
   /** The key/value view (Vault KV v2, OVHcloud) over the same secrets. */
   kv: KvService;
   keys: Pick<KeyService, 'rotate' | 'listScopes'>;

@@ -5,6 +5,7 @@ import type { KeyStore } from '../core/keys/index.js';
 import type { KmsStore } from '../core/kms/index.js';
 import type { KvStore } from '../core/kv/index.js';
 import type { SecretStore } from '../core/secrets/index.js';
+import type { RotationStore } from '../core/rotation/index.js';
 import type { SessionStore } from '../core/sessions/index.js';
 import { POSTGRES_MIGRATION_LOCK, POSTGRES_MIGRATIONS } from './postgres/migrations.js';
 import { openPostgresDriver } from './postgres/postgres-driver.js';
@@ -17,6 +18,7 @@ import { SqlKmsStore } from './sql/kms-repository.js';
 import { SqlKvStore } from './sql/kv-repository.js';
 import { migrate, type MigrationPlan } from './sql/migrate.js';
 import { SqlSecretStore } from './sql/secret-repository.js';
+import { SqlRotationStore } from './sql/rotation-repository.js';
 import { SqlSessionStore } from './sql/session-repository.js';
 import type { SqlDialect, SqlDriver } from './sql/sql-driver.js';
 import { timedDriver, type StoreObserver } from './sql/timed-driver.js';
@@ -40,6 +42,8 @@ export interface Storage {
   audit: AuditStore;
   /** Console sessions. */
   sessions: SessionStore;
+  /** Secrets' rotation policies and the state of their rotations. */
+  rotation: RotationStore;
   /** Consistent read-only views of the whole store, for backups (each on its own connection). */
   snapshots: SnapshotSource;
   /** Resolves when the database answers; throws an `unavailable` AppError when it does not. */
@@ -110,6 +114,7 @@ export const openStorage = async (options: StorageOptions, observe?: StoreObserv
     kv: new SqlKvStore(driver),
     audit: audit.store,
     sessions: new SqlSessionStore(driver),
+    rotation: new SqlRotationStore(driver),
     snapshots: options.kind === 'sqlite' ? sqliteSnapshots(options.dataDir, SQLITE_AUDIT_FILE_NAME) : postgresSnapshots(options.url),
     ping: async () => {
       await driver.get('SELECT 1 AS ok');

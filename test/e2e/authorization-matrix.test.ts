@@ -32,6 +32,10 @@ const bodyFor = (route: RouteRights, organizationId: string, projectId: string):
       return { name: 'matrix', organization_id: organizationId };
     case 'PATCH {project}':
       return { description: 'matrix' };
+    case 'PUT rotation-policy':
+      return { interval: '24h', generator: { kind: 'password', key: 'password' } };
+    case 'POST rotate':
+      return { generator: { kind: 'password', key: 'password' } };
     default:
       return route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
   }

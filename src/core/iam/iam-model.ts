@@ -164,6 +164,7 @@ export type Action =
   | 'secrets:secret:create'
   | 'secrets:secret:update'
   | 'secrets:secret:delete'
+  | 'secrets:secret:rotate'
   | 'secrets:version:create'
   | 'secrets:version:update'
   | 'secrets:version:delete'

@@ -17,6 +17,7 @@ const SECRET_ALL: Action[] = [
   'secrets:secret:create',
   'secrets:secret:update',
   'secrets:secret:delete',
+  'secrets:secret:rotate',
   'secrets:version:create',
   'secrets:version:update',
   'secrets:version:delete',

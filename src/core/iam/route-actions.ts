@@ -49,6 +49,11 @@ export const ROUTE_ACTIONS: readonly RouteRights[] = [
   { api: 'account', method: 'POST', path: '/account/v3/projects', actions: ['projects:project:create'] },
   { api: 'account', method: 'PATCH', path: '/account/v3/projects/{project}', actions: ['projects:project:update'] },
   { api: 'coffer', method: 'GET', path: '/coffer/v1/keys', actions: ['keys:kek:read'] },
+  { api: 'coffer', method: 'PUT', path: '/coffer/v1/regions/fr-par/secrets/{secret}/rotation-policy', actions: ['secrets:secret:rotate'] },
+  { api: 'coffer', method: 'GET', path: '/coffer/v1/regions/fr-par/secrets/{secret}/rotation-policy', actions: ['secrets:secret:read'] },
+  { api: 'coffer', method: 'DELETE', path: '/coffer/v1/regions/fr-par/secrets/{secret}/rotation-policy', actions: ['secrets:secret:rotate'] },
+  // Without a policy, rotate takes a one-off generator in its body (the matrix sends one).
+  { api: 'coffer', method: 'POST', path: '/coffer/v1/regions/fr-par/secrets/{secret}/rotate', actions: ['secrets:secret:rotate'] },
   { api: 'coffer', method: 'GET', path: '/coffer/v1/scheduler', actions: ['scheduler:status:read'] },
   { api: 'coffer', method: 'POST', path: '/coffer/v1/scheduler/run', actions: ['scheduler:pass:run'] },
   // Exists only on a server started with COFFER_TEST_CLOCK=on (as the matrix test's is).

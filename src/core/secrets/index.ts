@@ -8,7 +8,7 @@ export { createBrowseService } from './browse-service.js';
 export type { BrowseService, BrowseItem, BrowseInput } from './browse-service.js';
 export { createSecretMaintenanceJobs } from './maintenance.js';
 export type { MaintenanceDeps } from './maintenance.js';
-export { MAX_PAYLOAD_BYTES, validateKvPayload } from './payload-rules.js';
+export { MAX_PAYLOAD_BYTES, validateKvPayload, validatePayload } from './payload-rules.js';
 export { assertNotScheduledForDeletion, assertRegion, authorizeSecret } from './secret-guards.js';
 export type { SecretsAuthorizer } from './secret-guards.js';
 export { ephemeralPropertiesFor, isExpired } from './ephemeral.js';

@@ -8,6 +8,7 @@ import type { CofferServices } from '../services.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { registerCertificateRoutes } from './certificate-routes.js';
 import { registerLifecycleRoutes } from './lifecycle-routes.js';
+import { registerRotationRoutes } from './rotation-routes.js';
 import { registerSchedulerRoutes } from './scheduler-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
 import { parseWith } from '../validation.js';
@@ -28,6 +29,7 @@ export const registerAdminRoutes = (app: FastifyInstance, services: CofferServic
   registerAuditRoutes(app, services);
   registerCertificateRoutes(app, services.certificates);
   registerLifecycleRoutes(app, services.secrets, services.lifecycle);
+  registerRotationRoutes(app, services.rotation);
   registerSchedulerRoutes(app, services);
 
   // Any valid key may ask who it is; `coffer iam whoami` shows it.

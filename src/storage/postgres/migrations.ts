@@ -1,5 +1,6 @@
 import { auditSchemaSql } from '../sql/audit-schema.js';
 import { iamUsersSchemaSql, secretLifecycleSchemaSql } from '../sql/shared-migrations.js';
+import { rotationSchemaSql } from '../sql/rotation-schema.js';
 import { sessionSchemaSql } from '../sql/session-schema.js';
 import type { Migration } from '../sql/sql-driver.js';
 
@@ -111,4 +112,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: 'secret lifecycle: deactivation and expiration of whole secrets',
     sql: secretLifecycleSchemaSql('BIGINT'),
   },
+  { version: 11, name: 'secret rotation: one policy per secret (interval, method, sealed webhook signing secret) and where its rotations stand', sql: rotationSchemaSql('BIGINT', 'BYTEA') },
 ];

@@ -1,0 +1,11 @@
+export type { GeneratorSpec, PasswordClass, RotationFailure, RotationFailureReason, RotationMethod, RotationRecord, RotationState, WebhookSpec } from './rotation-model.js';
+export { MIN_INTERVAL_SECONDS, PASSWORD_CLASSES } from './rotation-model.js';
+export type { RotationStore } from './rotation-store.js';
+export { generateApiKey, generatePassword, generateRandomBytes, generateValue, PASSWORD_ALPHABETS } from './generators.js';
+export { assertGeneratorFits, payloadWithGenerated } from './payload-target.js';
+export { backoffSeconds } from './policy-rules.js';
+export { signatureOf, SIGNING_SECRET_LABEL } from './webhook-signing.js';
+export { fetchTransport, type WebhookTransport, type WebhookReply } from './webhook-client.js';
+export type { RotationRun } from './rotation-runner.js';
+export type { RotationService, RotationPolicyInput } from './rotation-service.js';
+export { createRotation, type RotationDeps } from './rotation.js';
