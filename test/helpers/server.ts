@@ -79,7 +79,7 @@ export const startServer = async (options: StartOptions = {}): Promise<TestServe
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${output}`)), 30_000);
     const check = () => {
-      const match = /Coffer listening on (http:\/\/\S+)/.exec(output);
+      const match = /Coffer listening on (https?:\/\/\S+)/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolveUrl(match[1]);
