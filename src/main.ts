@@ -20,6 +20,7 @@ import { createSessionService } from './core/sessions/index.js';
 import { discardEvents } from './core/events/event-types.js';
 import { createSecretRotation } from './rotation-wiring.js';
 import { decodeRootKey, deriveKey, loadOrCreateRootKeyFile } from './crypto/index.js';
+import { createNotifications, WEBHOOK_SECRET_KEY_LABEL } from './core/events/index.js';
 import { buildApp } from './http/app.js';
 import { openCacheInvalidation } from './storage/invalidation.js';
 import { systemClock } from './shared/clock.js';
@@ -89,6 +90,18 @@ export const startServer = async (config: Config, announce: Announce = console.l
     await storage.close();
     throw error;
   }
+  // Every change committed through the secret store port publishes its lifecycle event
+  // (change feed, webhooks): each service and job below gets the publishing store.
+  const notifications = createNotifications({
+    eventStore: storage.events,
+    secretStore: storage.secrets,
+    iam,
+    sealingKey: deriveKey(rootKey, WEBHOOK_SECRET_KEY_LABEL),
+    clock,
+    logger,
+    regions,
+  });
+  storage.secrets = notifications.secretStore;
   const secrets = createSecretService({ store: storage.secrets, iam, clock, regions, customerKeys: kms });
   const versions = createVersionService({ store: storage.secrets, keys, iam, clock, regions });
   const access = createAccessService({ store: storage.secrets, keys, iam, clock, regions });
@@ -105,9 +118,10 @@ export const startServer = async (config: Config, announce: Announce = console.l
       return domain;
     },
   };
-  const rotation = createSecretRotation({ storage, keys, iam, clock, regions, rootKey, logger, publisher: discardEvents });
+  const rotation = createSecretRotation({ storage, keys, iam, clock, regions, rootKey, logger, publisher: notifications.publisher });
   // What the one scheduler runs at each pass, in this order; features add their jobs here.
   const scheduledJobs: ScheduledJob[] = [
+    notifications.deliveryJob,
     ...createSecretMaintenanceJobs({ store: storage.secrets, access, retentionSeconds: config.deletionRetentionSeconds }),
     { name: 'kms.maintenance', runDue: async () => Object.values(await kms.maintenance.runOnce()).reduce((sum, count) => sum + count, 0) },
     rotation.job,
@@ -173,6 +187,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
       browse,
       certificates,
       lifecycle,
+      notifications: { feed: notifications.feed, webhooks: notifications.webhooks },
       rotation: rotation.service,
       kv,
       keys,

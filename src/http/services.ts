@@ -2,6 +2,7 @@ import type { AuditService } from '../core/audit/index.js';
 import type { IamAdminService, IamService } from '../core/iam/index.js';
 import type { KeyService } from '../core/keys/index.js';
 import type { KeyManager } from '../core/kms/index.js';
+import type { EventFeed, WebhookService } from '../core/events/index.js';
 import type { KvService } from '../core/kv/index.js';
 import type { RotationService } from '../core/rotation/index.js';
 import type { OffsetClock, Scheduler } from '../core/scheduler/index.js';
@@ -21,6 +22,8 @@ export interface CofferServices {
   lifecycle: LifecycleService;
   /** Rotation policies and rotate-now. */
   rotation: RotationService;
+  /** The change feed and webhook subscriptions; absent, their routes are not served. */
+  notifications?: { feed: EventFeed; webhooks: WebhookService };
   /** The key/value view (Vault KV v2, OVHcloud) over the same secrets. */
   kv: KvService;
   keys: Pick<KeyService, 'rotate' | 'listScopes'>;

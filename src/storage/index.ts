@@ -1,4 +1,5 @@
 import type { AuditStore } from '../core/audit/index.js';
+import type { EventStore } from '../core/events/index.js';
 import type { SnapshotSource } from '../core/backup/index.js';
 import type { IamStore } from '../core/iam/index.js';
 import type { KeyStore } from '../core/keys/index.js';
@@ -12,6 +13,7 @@ import { openPostgresDriver } from './postgres/postgres-driver.js';
 import { postgresSnapshots } from './postgres/postgres-snapshot.js';
 import { SqlAuditStore } from './sql/audit-repository.js';
 import { SqlAuditWrites } from './sql/audit-writes.js';
+import { SqlEventStore } from './sql/event-repository.js';
 import { SqlIamStore } from './sql/iam-repository.js';
 import { SqlKeyStore } from './sql/key-repository.js';
 import { SqlKmsStore } from './sql/kms-repository.js';
@@ -42,6 +44,8 @@ export interface Storage {
   audit: AuditStore;
   /** Console sessions. */
   sessions: SessionStore;
+  /** The lifecycle event log and webhook subscriptions. */
+  events: EventStore;
   /** Secrets' rotation policies and the state of their rotations. */
   rotation: RotationStore;
   /** Consistent read-only views of the whole store, for backups (each on its own connection). */
@@ -114,6 +118,7 @@ export const openStorage = async (options: StorageOptions, observe?: StoreObserv
     kv: new SqlKvStore(driver),
     audit: audit.store,
     sessions: new SqlSessionStore(driver),
+    events: new SqlEventStore(driver),
     rotation: new SqlRotationStore(driver),
     snapshots: options.kind === 'sqlite' ? sqliteSnapshots(options.dataDir, SQLITE_AUDIT_FILE_NAME) : postgresSnapshots(options.url),
     ping: async () => {

@@ -184,6 +184,9 @@ export type Action =
   | 'projects:project:update'
   | 'projects:project:delete'
   | 'audit:event:read'
+  // Lifecycle events: reading the change feed, and managing webhook subscriptions (organization-wide).
+  | 'secrets:event:list'
+  | 'secrets:webhook:manage'
   // The scheduler is the whole server's: no permission set grants these, only admin keys hold them.
   | 'scheduler:status:read'
   | 'scheduler:pass:run'

@@ -9,7 +9,7 @@ export interface PermissionSet {
   actions: readonly Action[];
 }
 
-const SECRET_READ: Action[] = ['secrets:secret:list', 'secrets:secret:read'];
+const SECRET_READ: Action[] = ['secrets:secret:list', 'secrets:secret:read', 'secrets:event:list'];
 /** Customer-managed keys; using one through a secret needs none of these. */
 const KEY_ALL: Action[] = ['keys:kek:read', 'keys:kek:rotate', 'keys:key:read', 'keys:key:create', 'keys:key:update', 'keys:key:delete', 'keys:key:encrypt', 'keys:key:decrypt'];
 const SECRET_ALL: Action[] = [
@@ -47,7 +47,7 @@ export const PERMISSION_SETS: readonly PermissionSet[] = [
     scopeType: 'organization',
     description: 'Manage applications, policies and API keys',
     categories: ['IAM'],
-    actions: ['iam:read', 'iam:write', 'projects:project:read'],
+    actions: ['iam:read', 'iam:write', 'projects:project:read', 'secrets:webhook:manage'],
   },
   {
     name: 'ProjectManager',
@@ -72,6 +72,7 @@ export const PERMISSION_SETS: readonly PermissionSet[] = [
       'projects:project:update',
       'projects:project:delete',
       'audit:event:read',
+      'secrets:webhook:manage',
     ],
   },
 ];

@@ -7,6 +7,7 @@ import { handleScalewayError } from '../scaleway/errors.js';
 import type { CofferServices } from '../services.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { registerCertificateRoutes } from './certificate-routes.js';
+import { registerEventRoutes } from './event-routes.js';
 import { registerLifecycleRoutes } from './lifecycle-routes.js';
 import { registerRotationRoutes } from './rotation-routes.js';
 import { registerSchedulerRoutes } from './scheduler-routes.js';
@@ -29,6 +30,9 @@ export const registerAdminRoutes = (app: FastifyInstance, services: CofferServic
   registerAuditRoutes(app, services);
   registerCertificateRoutes(app, services.certificates);
   registerLifecycleRoutes(app, services.secrets, services.lifecycle);
+  if (services.notifications) {
+    registerEventRoutes(app, services.notifications);
+  }
   registerRotationRoutes(app, services.rotation);
   registerSchedulerRoutes(app, services);
 

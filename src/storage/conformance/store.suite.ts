@@ -2,6 +2,7 @@ import { after, before, describe } from 'node:test';
 import type { Storage } from '../index.js';
 import type { OpenedStorage } from './fixtures.js';
 import { auditCases } from './audit.cases.js';
+import { eventCases } from './event.cases.js';
 import { keyCases } from './key.cases.js';
 import { kmsCases } from './kms.cases.js';
 import { kvCases } from './kv.cases.js';
@@ -47,5 +48,6 @@ export const runStoreConformanceSuite = (name: string, open: () => Promise<Opene
     describe('key/value view', () => kvCases(storage));
     describe('audit trail', () => auditCases(storage));
     describe('console sessions', () => sessionCases(storage));
+    describe('lifecycle events and webhooks', () => eventCases(storage));
   });
 };

@@ -1,0 +1,10 @@
+export { EVENT_TYPES, discardEvents } from './event-types.js';
+export type { EventType, EventPublisher, SecretEventInput } from './event-types.js';
+export type { StoredEvent, EventFilter, Webhook, DeliveryState } from './event-model.js';
+export type { EventStore } from './event-store.js';
+export { eventToJson, type EventJson } from './event-json.js';
+export { createEventFeed, MAX_FEED_PAGE, type EventFeed, type FeedQuery } from './event-feed.js';
+export { createWebhookService, type WebhookService, type WebhookInput, type WebhookChanges } from './webhook-service.js';
+export { createWebhookDeliveryJob, DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from './webhook-delivery.js';
+export { signatureOf, WEBHOOK_SECRET_KEY_LABEL } from './webhook-signing.js';
+export { createNotifications, type Notifications } from './notifications.js';
