@@ -3,6 +3,7 @@ import { genesisHash, recordHash, type AuditRecord } from '../../shared/audit/au
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import type { Observe } from '../../shared/metrics.js';
 import type { AuditChain, AuditEntry, UsageDelta } from './audit-model.js';
 import type { AuditSigner } from './audit-signer.js';
 import type { AuditStore } from './audit-store.js';
@@ -16,6 +17,8 @@ export interface AuditWriterOptions {
   checkpointEvery: number;
   /** …and at least this often while events arrive. */
   checkpointSeconds: number;
+  /** Told the size of each group commit (metrics). */
+  observeBatch?: Observe;
 }
 
 interface Pending {
@@ -71,7 +74,7 @@ const usageOf = (events: readonly AuditRecord[]): UsageDelta[] => {
  * `record` resolves only once its event is durable; a failed batch rejects every event
  * in it with `unavailable`, and the chain does not move.
  */
-export const createAuditWriter = ({ store, signer, clock, logger, checkpointEvery, checkpointSeconds }: AuditWriterOptions) => {
+export const createAuditWriter = ({ store, signer, clock, logger, checkpointEvery, checkpointSeconds, observeBatch }: AuditWriterOptions) => {
   const chainId = randomUUID();
   const genesis = genesisHash(chainId);
   /** The chain as durably stored, and as it will be once every batch sent so far is. */
@@ -117,6 +120,7 @@ export const createAuditWriter = ({ store, signer, clock, logger, checkpointEver
     });
     const next = { ...sent, headSeq: seq, headHash: prevHash };
     sent = next;
+    observeBatch?.(batch.length);
     inFlight += 1;
     store.append({ events, chain: next, usage: usageOf(events) }).then(
       () => {
@@ -186,6 +190,8 @@ export const createAuditWriter = ({ store, signer, clock, logger, checkpointEver
   return {
     chainId,
     healthy: () => healthy,
+    /** Events waiting for a batch: a growing number means the store cannot keep up. */
+    queued: () => queue.length,
     record(entry: AuditEntry): Promise<void> {
       // Times never go back along a chain, so a time range is a run of sequence numbers.
       lastTime = Math.max(clock.nowMicros(), lastTime);

@@ -1,5 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../shared/clock.js';
+import { NO_CACHE_METER, type CacheMeter } from '../../shared/metrics.js';
 import { AppError } from '../../shared/errors.js';
 import { createLocalInvalidation, type CacheInvalidation } from '../cache/index.js';
 import { isAccessKey, isUuid, newId } from '../../shared/ids.js';
@@ -17,6 +18,8 @@ export interface IamServiceDeps {
   keyRequestsPerSecond?: number;
   /** Clears the auth cache when any process writes IAM; absent: this process alone. */
   invalidation?: CacheInvalidation;
+  /** Counts the auth cache's hits and misses (metrics). */
+  cacheMeter?: CacheMeter;
 }
 
 export interface BootstrapRequest {
@@ -56,7 +59,7 @@ const denied = (reason: 'invalid_argument' | 'not_found' | 'expired', message: s
   new AppError('unauthenticated', message, { authReason: reason });
 
 /** Authentication of API keys and the one `authorize(actor, action, resource)` seam. */
-export const createIamService = ({ store, clock, throttle: throttleSettings, keyRequestsPerSecond = 0, invalidation = createLocalInvalidation() }: IamServiceDeps) => {
+export const createIamService = ({ store, clock, throttle: throttleSettings, keyRequestsPerSecond = 0, invalidation = createLocalInvalidation(), cacheMeter = NO_CACHE_METER }: IamServiceDeps) => {
   const throttle = createAuthThrottle(clock, throttleSettings);
   const keyRateLimit = createKeyRateLimit(clock, keyRequestsPerSecond);
   const cache = new Map<string, { record: ApiKeyRecord; grants: Grant[] | null; until: number }>();
@@ -80,8 +83,10 @@ export const createIamService = ({ store, clock, throttle: throttleSettings, key
     const cacheKey = hash.toString('base64');
     const hit = cache.get(cacheKey);
     if (hit && hit.until > Date.now()) {
+      cacheMeter.hit();
       return hit;
     }
+    cacheMeter.miss();
     const readAt = generation;
     const record = await store.findApiKeyBySecretHash(hash);
     if (!record) {
