@@ -6,6 +6,7 @@ import { createIamAdminService, createIamService, withIamInvalidation } from './
 import { createKeyService } from './core/keys/index.js';
 import { createKeyManager } from './core/kms/index.js';
 import { createKvService } from './core/kv/index.js';
+import { createBackupService, createExportService } from './core/backup/index.js';
 import {
   createAccessService,
   createBrowseService,
@@ -187,6 +188,8 @@ export const startServer = async (config: Config, announce: Announce = console.l
       browse,
       certificates,
       lifecycle,
+      backup: createBackupService({ source: storage.snapshots, iam, clock }),
+      exports: createExportService({ store: storage.secrets, secrets, keys, iam, clock }),
       notifications: { feed: notifications.feed, webhooks: notifications.webhooks },
       rotation: rotation.service,
       kv,

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { registerBackup } from './commands/backup.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
 import { registerGet } from './commands/get.js';
@@ -8,6 +9,7 @@ import { registerInject } from './commands/inject.js';
 import { registerKeys } from './commands/keys.js';
 import { registerRun } from './commands/run.js';
 import { registerSecret } from './commands/secret.js';
+import { registerTransfer } from './commands/transfer.js';
 import { registerServe } from './commands/serve.js';
 import { registerVersion } from './commands/version.js';
 import { CliError, EXIT } from './errors.js';
@@ -29,6 +31,8 @@ registerInject(program);
 registerKeys(program);
 registerIam(program);
 registerAudit(program);
+registerBackup(program);
+registerTransfer(program);
 registerConfig(program);
 registerCompletion(program);
 

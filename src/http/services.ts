@@ -4,6 +4,7 @@ import type { KeyService } from '../core/keys/index.js';
 import type { KeyManager } from '../core/kms/index.js';
 import type { EventFeed, WebhookService } from '../core/events/index.js';
 import type { KvService } from '../core/kv/index.js';
+import type { BackupService, ExportService } from '../core/backup/index.js';
 import type { RotationService } from '../core/rotation/index.js';
 import type { OffsetClock, Scheduler } from '../core/scheduler/index.js';
 import type { AccessService, BrowseService, CertificateService, LifecycleService, SecretService, VersionService } from '../core/secrets/index.js';
@@ -20,6 +21,10 @@ export interface CofferServices {
   certificates: CertificateService;
   /** Deactivation and expiration of whole secrets. */
   lifecycle: LifecycleService;
+  /** The whole store as a backup stream (admin keys only). */
+  backup: BackupService;
+  /** Selected secrets, each payload sealed to a recipient's key. */
+  exports: ExportService;
   /** Rotation policies and rotate-now. */
   rotation: RotationService;
   /** The change feed and webhook subscriptions; absent, their routes are not served. */

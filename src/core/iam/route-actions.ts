@@ -11,6 +11,8 @@ export interface RouteRights {
 
 const SCW = '/secret-manager/v1beta1/regions/fr-par';
 const KMS = '/key-manager/v1alpha1/regions/fr-par';
+/** A public key to seal exports to; nobody holds its secret key. */
+const RECIPIENT = 'coffer-x25519-public:oyE4yfr7fkwgobM6qd7fGtAz1SVa2QviAQCXFMcXykQ';
 
 /**
  * The documentation of record for authorization: what each route asks the authorize
@@ -49,6 +51,9 @@ export const ROUTE_ACTIONS: readonly RouteRights[] = [
   { api: 'account', method: 'POST', path: '/account/v3/projects', actions: ['projects:project:create'] },
   { api: 'account', method: 'PATCH', path: '/account/v3/projects/{project}', actions: ['projects:project:update'] },
   { api: 'coffer', method: 'GET', path: '/coffer/v1/keys', actions: ['keys:kek:read'] },
+  { api: 'coffer', method: 'GET', path: '/coffer/v1/backup', actions: ['store:backup:read'] },
+  // A prefix no secret has: the matrix checks the rights, not the sealing of its many secrets.
+  { api: 'coffer', method: 'GET', path: `/coffer/v1/export?project_id={project}&path_prefix=/no-such-folder&recipient=${RECIPIENT}`, actions: ['secrets:version:access', 'secrets:secret:list'] },
   { api: 'coffer', method: 'GET', path: '/coffer/v1/regions/fr-par/events?since=0', actions: ['secrets:event:list'] },
   { api: 'coffer', method: 'GET', path: '/coffer/v1/webhooks', actions: ['secrets:webhook:manage'] },
   { api: 'coffer', method: 'POST', path: '/coffer/v1/webhooks', actions: ['secrets:webhook:manage'] },

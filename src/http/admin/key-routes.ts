@@ -6,6 +6,7 @@ import { sendJson } from '../json.js';
 import { handleScalewayError } from '../scaleway/errors.js';
 import type { CofferServices } from '../services.js';
 import { registerAuditRoutes } from './audit-routes.js';
+import { registerBackupRoutes } from './backup-routes.js';
 import { registerCertificateRoutes } from './certificate-routes.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerLifecycleRoutes } from './lifecycle-routes.js';
@@ -27,6 +28,7 @@ export const registerAdminRoutes = (app: FastifyInstance, services: CofferServic
   app.setErrorHandler(handleScalewayError);
   registerAuthentication(app, services.iam);
   registerDomainRoutes(app, services);
+  registerBackupRoutes(app, services);
   registerAuditRoutes(app, services);
   registerCertificateRoutes(app, services.certificates);
   registerLifecycleRoutes(app, services.secrets, services.lifecycle);
