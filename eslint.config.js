@@ -43,6 +43,10 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': forbid(['**/core/**', '**/storage/**', '**/http/**', '**/cli/**'], 'crypto/ and shared/ depend on nothing in src/') },
   },
   {
+    files: ['src/hsm/**'],
+    rules: { 'no-restricted-imports': forbid(['**/core/**', '**/storage/**', '**/http/**', '**/cli/**', '**/config/**'], 'hsm/ talks to the PKCS#11 device; it knows crypto/ and shared/ only') },
+  },
+  {
     files: ['src/storage/**'],
     rules: { 'no-restricted-imports': forbid(['**/http/**', '**/cli/**', '**/crypto/**', 'fastify'], 'storage/ sees only ciphertext and core ports') },
   },

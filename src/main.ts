@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import pino from 'pino';
 import type { Config } from './config/config.js';
 import { createAuditService, createAuditWriter, loadAuditSigner } from './core/audit/index.js';
@@ -20,12 +19,12 @@ import { createOffsetClock, type ScheduledJob } from './core/scheduler/index.js'
 import { createSessionService } from './core/sessions/index.js';
 import { discardEvents } from './core/events/event-types.js';
 import { createSecretRotation } from './rotation-wiring.js';
-import { decodeRootKey, deriveKey, loadOrCreateRootKeyFile } from './crypto/index.js';
 import { createNotifications, WEBHOOK_SECRET_KEY_LABEL } from './core/events/index.js';
 import { buildApp } from './http/app.js';
 import { openCacheInvalidation } from './storage/invalidation.js';
 import { systemClock } from './shared/clock.js';
 import { openStorage, type StorageOptions } from './storage/index.js';
+import { openRootProtectors, unlockStore } from './root-key-setup.js';
 import { createProcessScheduler } from './scheduling.js';
 
 export interface RunningServer {
@@ -46,14 +45,13 @@ const REDACTED_PATHS = [
 /** The composition root: configuration → store → services → HTTP. */
 export const startServer = async (config: Config, announce: Announce = console.log): Promise<RunningServer> => {
   const logger = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
-  const rootKey = config.rootKey
-    ? decodeRootKey(config.rootKey)
-    : loadOrCreateRootKeyFile(join(config.dataDir, 'root.key')).key;
+  const rootProtectors = await openRootProtectors(config);
   const storageOptions: StorageOptions =
     config.storage === 'postgres'
       ? { kind: 'postgres', url: config.postgresUrl ?? '', poolSize: config.postgresPoolSize }
       : { kind: 'sqlite', dataDir: config.dataDir };
   const storage = await openStorage(storageOptions);
+  const rootKey = await unlockStore(rootProtectors, storage, announce);
   // The test clock lets tests move time forward over HTTP; never on in production.
   const testClock = config.testClock === 'on' ? createOffsetClock(systemClock) : null;
   if (testClock) {
@@ -97,7 +95,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
     eventStore: storage.events,
     secretStore: storage.secrets,
     iam,
-    sealingKey: deriveKey(rootKey, WEBHOOK_SECRET_KEY_LABEL),
+    sealingKey: rootKey.deriveKey(WEBHOOK_SECRET_KEY_LABEL),
     clock,
     logger,
     regions,
@@ -148,7 +146,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
     store: storage.audit,
     writer: auditWriter,
     signer: auditSigner,
-    tokenHmacKey: deriveKey(rootKey, 'coffer/audit-token-hmac/v1'),
+    tokenHmacKey: rootKey.deriveKey('coffer/audit-token-hmac/v1'),
     clock,
     logger,
     retentionDays: config.auditRetentionDays,
@@ -231,6 +229,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
         // Every acknowledged request's event is written, then a closing checkpoint is signed.
         await auditWriter.close();
         await storage.close();
+        rootProtectors.close();
         await invalidation.close();
       })();
       return closing;

@@ -4,6 +4,7 @@ import { registerBackup } from './commands/backup.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
 import { registerGet } from './commands/get.js';
+import { registerHsm } from './commands/hsm.js';
 import { registerIam } from './commands/iam.js';
 import { registerInject } from './commands/inject.js';
 import { registerKeys } from './commands/keys.js';
@@ -23,6 +24,7 @@ program
   .exitOverride()
   .enablePositionalOptions();
 registerServe(program);
+registerHsm(program);
 registerSecret(program);
 registerVersion(program);
 registerGet(program);

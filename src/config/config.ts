@@ -23,6 +23,7 @@ export const defaults = {
   consoleSessionHours: 12,
   consoleSecureCookies: 'off',
   metrics: 'on',
+  hsmKeyLabel: 'coffer-root-key',
 } as const;
 
 /**
@@ -71,6 +72,13 @@ const configSchema = z
       .transform((value) => value.split(',').map((region) => region.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^[a-z]{2}-[a-z0-9]{2,8}$/, 'regions look like fr-par')).min(1)),
     rootKey: z.string().optional().describe('base64 root key; otherwise <dataDir>/root.key is used'),
+    rootKeyPrimary: z.enum(['file', 'hsm']).optional().describe('which root key wraps new values while both a file key and an HSM are configured; default hsm when COFFER_HSM_MODULE is set'),
+    hsmModule: z.string().min(1).optional().describe('path of the PKCS#11 module (.so) that holds the root key, e.g. /usr/lib/softhsm/libsofthsm2.so'),
+    hsmSlot: z.coerce.number().int().min(0).optional().describe('slot id of the token; or COFFER_HSM_TOKEN_LABEL'),
+    hsmTokenLabel: z.string().min(1).optional().describe('label of the token that holds the root key'),
+    hsmPin: z.string().min(1).optional().describe('user PIN of the token; or COFFER_HSM_PIN_FILE'),
+    hsmPinFile: z.string().min(1).optional().describe('file holding the user PIN (trailing newline ignored)'),
+    hsmKeyLabel: z.string().min(1).describe('label of the AES-256 root key in the token'),
     rootAccessKey: z.string().regex(/^SCW[A-Z0-9]{17}$/, 'must be SCW followed by 17 upper-case letters or digits').optional(),
     rootSecretKey: uuid.optional(),
     defaultProjectId: uuid.optional(),
@@ -102,6 +110,18 @@ const configSchema = z
     message: 'COFFER_ROOT_ACCESS_KEY and COFFER_ROOT_SECRET_KEY go together',
     path: ['rootAccessKey'],
   })
+  .refine((config) => !config.hsmModule || (config.hsmSlot === undefined) !== (config.hsmTokenLabel === undefined), {
+    message: 'an HSM needs exactly one of COFFER_HSM_SLOT and COFFER_HSM_TOKEN_LABEL',
+    path: ['hsmModule'],
+  })
+  .refine((config) => !config.hsmModule || (config.hsmPin === undefined) !== (config.hsmPinFile === undefined), {
+    message: 'an HSM needs exactly one of COFFER_HSM_PIN and COFFER_HSM_PIN_FILE',
+    path: ['hsmModule'],
+  })
+  .refine((config) => config.rootKeyPrimary !== 'hsm' || Boolean(config.hsmModule), {
+    message: 'COFFER_ROOT_KEY_PRIMARY=hsm needs COFFER_HSM_MODULE',
+    path: ['rootKeyPrimary'],
+  })
   .refine((config) => Boolean(config.tlsCert) === Boolean(config.tlsKey), {
     message: 'a TLS certificate and its key go together: give both --tls-cert and --tls-key (COFFER_TLS_CERT, COFFER_TLS_KEY), or neither',
     path: ['tlsCert'],
@@ -117,6 +137,12 @@ export interface ServeFlags {
   postgresUrl?: string | undefined;
   tlsCert?: string | undefined;
   tlsKey?: string | undefined;
+  rootKeyPrimary?: string | undefined;
+  hsmModule?: string | undefined;
+  hsmSlot?: string | undefined;
+  hsmTokenLabel?: string | undefined;
+  hsmPinFile?: string | undefined;
+  hsmKeyLabel?: string | undefined;
 }
 
 const ENV_NAMES = {
@@ -127,6 +153,13 @@ const ENV_NAMES = {
   postgresPoolSize: 'COFFER_POSTGRES_POOL_SIZE',
   regions: 'COFFER_REGIONS',
   rootKey: 'COFFER_ROOT_KEY',
+  rootKeyPrimary: 'COFFER_ROOT_KEY_PRIMARY',
+  hsmModule: 'COFFER_HSM_MODULE',
+  hsmSlot: 'COFFER_HSM_SLOT',
+  hsmTokenLabel: 'COFFER_HSM_TOKEN_LABEL',
+  hsmPin: 'COFFER_HSM_PIN',
+  hsmPinFile: 'COFFER_HSM_PIN_FILE',
+  hsmKeyLabel: 'COFFER_HSM_KEY_LABEL',
   rootAccessKey: 'COFFER_ROOT_ACCESS_KEY',
   rootSecretKey: 'COFFER_ROOT_SECRET_KEY',
   defaultProjectId: 'COFFER_DEFAULT_PROJECT_ID',

@@ -23,3 +23,6 @@ export const payloadAad = (secretId: string, revision: number, dekId: string): B
 
 /** The audit trail's Ed25519 signing key (PKCS#8), sealed by the root key. */
 export const auditSigningKeyAad = (keyId: string): Buffer => encode(['coffer/audit-signing-key/v1', keyId]);
+
+/** The secret that purpose keys (HMAC keys…) derive from, when the root key is not a file. */
+export const rootDerivationSecretAad = (): Buffer => encode(['coffer/root-derivation-secret/v1']);

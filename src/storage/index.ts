@@ -5,6 +5,7 @@ import type { IamStore } from '../core/iam/index.js';
 import type { KeyStore } from '../core/keys/index.js';
 import type { KmsStore } from '../core/kms/index.js';
 import type { KvStore } from '../core/kv/index.js';
+import type { RootStore } from '../core/root/index.js';
 import type { SecretStore } from '../core/secrets/index.js';
 import type { RotationStore } from '../core/rotation/index.js';
 import type { SessionStore } from '../core/sessions/index.js';
@@ -19,6 +20,7 @@ import { SqlKeyStore } from './sql/key-repository.js';
 import { SqlKmsStore } from './sql/kms-repository.js';
 import { SqlKvStore } from './sql/kv-repository.js';
 import { migrate, type MigrationPlan } from './sql/migrate.js';
+import { SqlRootStore } from './sql/root-repository.js';
 import { SqlSecretStore } from './sql/secret-repository.js';
 import { SqlRotationStore } from './sql/rotation-repository.js';
 import { SqlSessionStore } from './sql/session-repository.js';
@@ -44,6 +46,8 @@ export interface Storage {
   audit: AuditStore;
   /** Console sessions. */
   sessions: SessionStore;
+  /** What the root key wraps directly, for moving it between a file and an HSM. */
+  root: RootStore;
   /** The lifecycle event log and webhook subscriptions. */
   events: EventStore;
   /** Secrets' rotation policies and the state of their rotations. */
@@ -118,6 +122,7 @@ export const openStorage = async (options: StorageOptions, observe?: StoreObserv
     kv: new SqlKvStore(driver),
     audit: audit.store,
     sessions: new SqlSessionStore(driver),
+    root: new SqlRootStore(driver),
     events: new SqlEventStore(driver),
     rotation: new SqlRotationStore(driver),
     snapshots: options.kind === 'sqlite' ? sqliteSnapshots(options.dataDir, SQLITE_AUDIT_FILE_NAME) : postgresSnapshots(options.url),

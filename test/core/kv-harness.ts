@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createIamService, type Action, type Actor } from '../../src/core/iam/index.js';
 import { AppError } from '../../src/shared/errors.js';
 import { createKeyService } from '../../src/core/keys/index.js';
+import { createRootKey, fileRootProtector } from '../../src/crypto/index.js';
 import { createKvService, type KvScope, type KvService } from '../../src/core/kv/index.js';
 import { createAccessService, createSecretService, createVersionService, type AccessService, type SecretService, type VersionService } from '../../src/core/secrets/index.js';
 import { MICROS_PER_SECOND, type Clock } from '../../src/shared/clock.js';
@@ -57,7 +58,7 @@ export const openKvHarness = async (probe: AuthorizationProbe = { denied: new Se
       realIam.authorize(actor, action, resource);
     },
   };
-  const keys = createKeyService({ store: storage.keys, rootKey: randomBytes(32), clock });
+  const keys = createKeyService({ store: storage.keys, rootKey: createRootKey([fileRootProtector(randomBytes(32))], randomBytes(32)), clock });
   const secrets = createSecretService({ store: storage.secrets, iam, clock, regions });
   const versions = createVersionService({ store: storage.secrets, keys, iam, clock, regions });
   const access = createAccessService({ store: storage.secrets, keys, iam, clock, regions });

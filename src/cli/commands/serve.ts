@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../../config/config.js';
 import { startServer } from '../../main.js';
+import { StartupError } from '../../shared/startup-error.js';
+import { CliError, EXIT } from '../errors.js';
 
 /** `coffer serve`: the one command that touches the store directly. */
 export const registerServe = (program: Command): void => {
@@ -11,7 +13,13 @@ export const registerServe = (program: Command): void => {
     .option('--data-dir <dir>', 'folder for the SQLite store and root key [env COFFER_DATA_DIR, default ./.coffer]')
     .option('--storage <engine>', 'sqlite or postgres [env COFFER_STORAGE, default sqlite]')
     .option('--postgres-url <url>', 'PostgreSQL URL when --storage postgres [env COFFER_POSTGRES_URL]')
-    .action(async (options: { listen?: string; dataDir?: string; storage?: string; postgresUrl?: string }) => {
+    .option('--hsm-module <file>', 'PKCS#11 module holding the root key, see docs/hsm.md [env COFFER_HSM_MODULE]')
+    .option('--hsm-slot <id>', 'slot id of the token [env COFFER_HSM_SLOT]')
+    .option('--hsm-token-label <label>', 'or the label of the token [env COFFER_HSM_TOKEN_LABEL]')
+    .option('--hsm-pin-file <file>', 'file holding the user PIN; or env COFFER_HSM_PIN, never a flag [env COFFER_HSM_PIN_FILE]')
+    .option('--hsm-key-label <label>', 'label of the AES-256 root key in the token [env COFFER_HSM_KEY_LABEL, default coffer-root-key]')
+    .option('--root-key-primary <file|hsm>', 'which root key wraps new values while both are configured [env COFFER_ROOT_KEY_PRIMARY]')
+    .action(async (options: { hsmModule?: string; hsmSlot?: string; hsmTokenLabel?: string; hsmPinFile?: string; hsmKeyLabel?: string; rootKeyPrimary?: string; listen?: string; dataDir?: string; storage?: string; postgresUrl?: string }) => {
       let config;
       try {
         config = loadConfig(process.env, options);
@@ -39,6 +47,14 @@ export const registerServe = (program: Command): void => {
       };
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
-      await starting;
+      try {
+        await starting;
+      } catch (error) {
+        // One readable line for what the operator can fix (a wrong PIN, a missing token, a root key mismatch).
+        if (error instanceof StartupError) {
+          throw new CliError(error.message, EXIT.config);
+        }
+        throw error;
+      }
     });
 };

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { auditSigningKeyAad, open, seal } from '../../crypto/index.js';
+import { auditSigningKeyAad, type RootKey } from '../../crypto/index.js';
 import { checkpointMessage, type AuditCheckpoint } from '../../shared/audit/audit-record.js';
 import type { Clock } from '../../shared/clock.js';
 import type { StoredSigningKey } from './audit-model.js';
@@ -14,19 +14,19 @@ export interface AuditSigner {
 
 const keyIdOf = (publicKeyPem: string): string => createHash('sha256').update(publicKeyPem).digest('hex').slice(0, 16);
 
-const generate = (rootKey: Uint8Array, clock: Clock): StoredSigningKey => {
+const generate = (rootKey: RootKey, clock: Clock): StoredSigningKey => {
   const pair = generateKeyPairSync('ed25519');
   const publicKey = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const keyId = keyIdOf(publicKey);
   const privateDer = pair.privateKey.export({ type: 'pkcs8', format: 'der' });
-  return { keyId, publicKey, sealedPrivateKey: seal(rootKey, privateDer, auditSigningKeyAad(keyId)), createdAt: clock.nowMicros() };
+  return { keyId, publicKey, sealedPrivateKey: rootKey.wrap(privateDer, auditSigningKeyAad(keyId)), createdAt: clock.nowMicros() };
 };
 
 /**
  * The checkpoint signer. The first process to start creates the key; every other process
  * (and every later start) unseals the same one, so one public key verifies all chains.
  */
-export const loadAuditSigner = async ({ store, rootKey, clock }: { store: AuditStore; rootKey: Uint8Array; clock: Clock }): Promise<AuditSigner> => {
+export const loadAuditSigner = async ({ store, rootKey, clock }: { store: AuditStore; rootKey: RootKey; clock: Clock }): Promise<AuditSigner> => {
   let keys = await store.listSigningKeys();
   if (keys.length === 0) {
     await store.insertSigningKey(generate(rootKey, clock));
@@ -37,7 +37,7 @@ export const loadAuditSigner = async ({ store, rootKey, clock }: { store: AuditS
     throw new Error('the audit signing key could not be stored');
   }
   const privateKey: KeyObject = createPrivateKey({
-    key: open(rootKey, current.sealedPrivateKey, auditSigningKeyAad(current.keyId)),
+    key: rootKey.unwrap(current.sealedPrivateKey, auditSigningKeyAad(current.keyId)),
     format: 'der',
     type: 'pkcs8',
   });

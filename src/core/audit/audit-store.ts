@@ -10,6 +10,8 @@ export interface AuditStore {
   listSigningKeys(): Promise<StoredSigningKey[]>;
   /** Keeps the first key stored by any process; a later insert of another key does nothing. */
   insertSigningKey(key: StoredSigningKey): Promise<void>;
+  /** Swaps a signing key's sealed private key if it is still `expected` (a root-key migration); returns whether it did. */
+  resealSigningKey(keyId: string, expected: Uint8Array, sealedPrivateKey: Uint8Array): Promise<boolean>;
 
   /** The batch's events, its chain's new head and its usage totals, durable together or not at all. */
   append(batch: AppendBatch): Promise<void>;

@@ -7,6 +7,7 @@ import {
   payloadAad,
   rootKeyCheckAad,
   seal,
+  type RootKey,
 } from '../../crypto/index.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, isAppError } from '../../shared/errors.js';
@@ -27,7 +28,7 @@ export interface CustomerKeyEnvelope {
 
 export interface KeyServiceDeps {
   store: KeyStore;
-  rootKey: Uint8Array;
+  rootKey: RootKey;
   clock: Clock;
   customerKeys?: CustomerKeyEnvelope;
 }
@@ -63,7 +64,7 @@ export const createKeyService = ({ store, rootKey, clock, customerKeys }: KeySer
     if (cached) {
       return cached;
     }
-    const key = open(rootKey, record.wrappedKey, keyEncryptionKeyAad(record.id, record.projectId, record.region));
+    const key = rootKey.unwrap(record.wrappedKey, keyEncryptionKeyAad(record.id, record.projectId, record.region));
     unwrappedKeks.set(record.id, key);
     return key;
   };
@@ -75,7 +76,7 @@ export const createKeyService = ({ store, rootKey, clock, customerKeys }: KeySer
       projectId: scope.projectId,
       region: scope.region,
       generation,
-      wrappedKey: seal(rootKey, generateKey(), keyEncryptionKeyAad(id, scope.projectId, scope.region)),
+      wrappedKey: rootKey.wrap(generateKey(), keyEncryptionKeyAad(id, scope.projectId, scope.region)),
       createdAt: clock.nowMicros(),
     };
     await store.insertKek(record);
@@ -125,14 +126,14 @@ export const createKeyService = ({ store, rootKey, clock, customerKeys }: KeySer
      */
     async verifyRootKey(): Promise<void> {
       if (!(await store.getRootKeyCheck())) {
-        await store.putRootKeyCheckIfAbsent(seal(rootKey, generateKey(), rootKeyCheckAad()));
+        await store.putRootKeyCheckIfAbsent(rootKey.wrap(generateKey(), rootKeyCheckAad()));
       }
       const check = await store.getRootKeyCheck();
       try {
         if (!check) {
           throw new IntegrityError('no root key check value');
         }
-        open(rootKey, check, rootKeyCheckAad());
+        rootKey.unwrap(check, rootKeyCheckAad());
       } catch (error) {
         throw new AppError(
           'failed_precondition',

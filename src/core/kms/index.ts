@@ -6,3 +6,4 @@ export type { CreateKeyInput, UpdateKeyInput, ListKeysInput } from './key-admin.
 export type { RotationPolicyInput } from './key-rules.js';
 export { MAX_PLAINTEXT_BYTES, MAX_CIPHERTEXT_BYTES } from './key-rules.js';
 export * from './kms-model.js';
+export { keyMaterialAad } from './kms-crypto.js';

@@ -1,4 +1,5 @@
 import { createLocalInvalidation, EVERY_ENTRY, type CacheInvalidation } from '../cache/index.js';
+import type { RootKey } from '../../crypto/index.js';
 import { createKeyAdmin } from './key-admin.js';
 import { createKeyCache } from './key-cache.js';
 import { createKeyOperations } from './key-operations.js';
@@ -17,7 +18,7 @@ export const createKeyManager = ({
   rootKey,
   invalidation = createLocalInvalidation(),
   ...deps
-}: KmsDeps & { rootKey: Uint8Array; invalidation?: CacheInvalidation }) => {
+}: KmsDeps & { rootKey: RootKey; invalidation?: CacheInvalidation }) => {
   const cache = createKeyCache(deps.store, deps.clock, invalidation);
   const store = cache.store;
   const keyring = createKeyring(store, rootKey);

@@ -1,4 +1,4 @@
-import { generateKey } from '../../crypto/index.js';
+import { generateKey, type RootKey } from '../../crypto/index.js';
 import { AppError, preconditionFailed } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { keyMaterialAad, unwrapMaterial, wrapMaterial } from './kms-crypto.js';
@@ -27,7 +27,7 @@ export const keyUnusable = (key: CustomerKey, purpose: string): AppError | null 
  * The cache holds material only; whether a key may be used is read from the store on
  * every call, so disabling a key takes effect at once on every process.
  */
-export const createKeyring = (store: KmsStore, rootKey: Uint8Array) => {
+export const createKeyring = (store: KmsStore, rootKey: RootKey) => {
   const unwrapped = new Map<string, { keyId: string; material: Buffer }>();
 
   const unwrap = (key: CustomerKey, record: KeyVersionRecord): Buffer => {

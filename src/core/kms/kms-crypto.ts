@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import { IntegrityError, KEY_BYTES, open, seal } from '../../crypto/index.js';
+import { IntegrityError, KEY_BYTES, open, seal, type RootKey } from '../../crypto/index.js';
 
 /**
  * The envelope layers a customer-managed key adds. Each AAD names its layer and the
@@ -20,8 +20,8 @@ export const secretDataKeyAad = (keyId: string, keyVersionId: string, secretId: 
 const encryptAad = (keyId: string, version: number, associatedData: Uint8Array | null): Buffer =>
   encode(['coffer/kms-encrypt/v1', keyId, String(version), associatedData === null ? '-' : `+${Buffer.from(associatedData).toString('base64')}`]);
 
-export const wrapMaterial = (rootKey: Uint8Array, material: Uint8Array, aad: Uint8Array): Buffer => seal(rootKey, material, aad);
-export const unwrapMaterial = (rootKey: Uint8Array, wrapped: Uint8Array, aad: Uint8Array): Buffer => open(rootKey, wrapped, aad);
+export const wrapMaterial = (rootKey: RootKey, material: Uint8Array, aad: Uint8Array): Buffer => rootKey.wrap(material, aad);
+export const unwrapMaterial = (rootKey: RootKey, wrapped: Uint8Array, aad: Uint8Array): Buffer => rootKey.unwrap(wrapped, aad);
 
 /**
  * An `encrypt` ciphertext: [0x4b 'K'][4-byte big-endian key version][AES-256-GCM seal].

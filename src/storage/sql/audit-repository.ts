@@ -1,5 +1,5 @@
 import type { AppendBatch, AuditCheckpoint, AuditChain, AuditQuery, AuditRecord, AuditStore, SecretUsage, StoredSigningKey, UsageTotals } from '../../core/audit/index.js';
-import type { SqlDriver, SqlValue } from './sql-driver.js';
+import { asBuffer, type SqlDriver, type SqlValue } from './sql-driver.js';
 import type { AuditWrites } from './audit-writes.js';
 import {
   CHAIN_COLUMNS,
@@ -66,6 +66,19 @@ export class SqlAuditStore implements AuditStore {
   }
 
   insertSigningKey = (key: StoredSigningKey): Promise<void> => this.writes.insertSigningKey(key);
+
+  /**
+   * Runs at start-up, before the first append, on this connection rather than through the
+   * append path: one row, once per root-key migration, and SQLite serialises writers anyway.
+   */
+  async resealSigningKey(keyId: string, expected: Uint8Array, sealedPrivateKey: Uint8Array): Promise<boolean> {
+    const { changes } = await this.db.run('UPDATE audit_signing_keys SET sealed_private_key = ? WHERE key_id = ? AND sealed_private_key = ?', [
+      asBuffer(sealedPrivateKey),
+      keyId,
+      asBuffer(expected),
+    ]);
+    return changes === 1;
+  }
   append = (batch: AppendBatch): Promise<void> => this.writes.append(batch);
   insertCheckpoint = (checkpoint: AuditCheckpoint): Promise<void> => this.writes.insertCheckpoint(checkpoint);
   prune = (anchor: AuditCheckpoint): Promise<number> => this.writes.prune(anchor);
