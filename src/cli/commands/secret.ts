@@ -3,6 +3,7 @@ import { cell, printObject, printRows } from '../output.js';
 import { createProgress } from '../progress.js';
 import { act, argument, collect, openSession, withConnection, type Session } from './common.js';
 import { secretIdOf } from './secret-id.js';
+import { registerSecretRotation } from './secret-rotation.js';
 
 type Json = Record<string, unknown>;
 const PAGE_SIZE = 100;
@@ -170,4 +171,6 @@ export const registerSecret = (program: Command): void => {
       printRows(session.options.output, browsed, rows);
     }),
   );
+
+  registerSecretRotation(secret);
 };
