@@ -1,10 +1,13 @@
 import { adminPaths } from './admin-paths.js';
 import { auditEventSchema, auditPaths } from './audit-paths.js';
 import { object, str, type PathItems, type Schema } from './builders.js';
+import { notificationPaths } from './notification-paths.js';
+import { operationsPaths } from './operations-paths.js';
+import { rotationPaths } from './rotation-paths.js';
 import { sessionPaths } from './session-paths.js';
 
 /** Every file of paths; a new group of /coffer/v1 routes adds its file here. */
-const PATH_GROUPS: readonly PathItems[] = [adminPaths, auditPaths, sessionPaths];
+const PATH_GROUPS: readonly PathItems[] = [adminPaths, auditPaths, rotationPaths, notificationPaths, operationsPaths, sessionPaths];
 
 const errorSchema: Schema = {
   ...object({ message: str(), type: str('invalid_arguments, not_found, permissions_denied, denied_authentication, …') }),
@@ -21,12 +24,12 @@ export const buildOpenApiDocument = (version: string): Schema => ({
   info: {
     title: 'Coffer API',
     version,
-    summary: 'Coffer\'s own endpoints: identity, key rotation, regions, secret lifecycle, audit trail and console sessions.',
+    summary: 'Coffer\'s own endpoints: identity, key rotation, regions, secret lifecycle and rotation, events and webhooks, audit trail, scheduler, backups and console sessions.',
     license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
   },
   servers: [{ url: '/', description: 'this server' }],
   security: [{ apiKey: [] }, { bearer: [] }, { consoleSession: [] }],
-  tags: ['identity', 'keys', 'domains', 'secrets', 'audit', 'console', 'scheduler'].map((name) => ({ name })),
+  tags: ['identity', 'keys', 'domains', 'secrets', 'rotation', 'events', 'audit', 'scheduler', 'backup', 'console'].map((name) => ({ name })),
   paths: Object.assign({}, ...PATH_GROUPS) as PathItems,
   components: {
     securitySchemes: {
