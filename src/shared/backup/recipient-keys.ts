@@ -16,6 +16,8 @@ export interface RecipientKeyPair {
 }
 
 const RAW_KEY = /^[A-Za-z0-9_-]{43}$/;
+/** PKCS#8 framing of an X25519 private key (RFC 8410), before its 32 bytes. */
+const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 
 const rawOf = (text: string, prefix: string, what: string): string => {
   const trimmed = text.trim();
@@ -40,7 +42,9 @@ export const parsePublicKey = (text: string): KeyObject =>
 
 /** The secret key and the public key it belongs to (derived, so a mismatch cannot exist). */
 export const parseSecretKey = (text: string): { privateKey: KeyObject; publicKey: string } => {
-  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: rawOf(text, SECRET_KEY_PREFIX, 'secret key') }, format: 'jwk' });
+  // A JWK private key needs its public half too; PKCS#8 takes the 32 secret bytes alone.
+  const der = Buffer.concat([X25519_PKCS8_PREFIX, Buffer.from(rawOf(text, SECRET_KEY_PREFIX, 'secret key'), 'base64url')]);
+  const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
   const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
   return { privateKey, publicKey: `${PUBLIC_KEY_PREFIX}${String(jwk.x)}` };
 };
