@@ -44,13 +44,13 @@ export const notRotatable = (secret: Secret | null, now: number): string | null 
 
 /** One attempt of one rotation: a generated value or the webhook's, stored as a new version. */
 export const createAttemptRunner = ({ secrets, keys, transport, clock }: AttemptDeps) => {
-  const currentPayload = async (secret: Secret): Promise<{ revision: number; data: Buffer } | null> => {
+  const currentPayload = async (secret: Secret): Promise<{ data: Buffer } | null> => {
     const found = await secrets.readVersionWithPayload(secret.region, secret.id, 'latest_enabled');
     if (!found?.sealed) {
       return null;
     }
     const identity = { projectId: secret.projectId, region: secret.region, secretId: secret.id, revision: found.version.revision, keyId: secret.keyId };
-    return { revision: found.version.revision, data: await keys.openPayload(identity, found.sealed) };
+    return { data: await keys.openPayload(identity, found.sealed) };
   };
 
   const addVersion = async (secret: Secret, data: Uint8Array, input: AttemptInput): Promise<AttemptOutcome> => {
@@ -103,11 +103,13 @@ export const createAttemptRunner = ({ secrets, keys, transport, clock }: Attempt
       if (done !== null) {
         return { kind: 'rotated', revision: done, byReceiver: false };
       }
-      const current = await currentPayload(secret);
       if (method.type === 'generator') {
+        const current = await currentPayload(secret);
         const target = payloadWithGenerated(secret.type, method.generator, current?.data ?? null, generateValue(method.generator));
         return target.ok ? addVersion(secret, target.data, input) : failed('no_current_version', target.message, false);
       }
+      // The receiver gets the revision only: the current payload is never opened for a webhook.
+      const current = await secrets.getVersion(secret.id, 'latest_enabled');
       const reply = await callWebhook(transport, clock, {
         secret,
         webhook: method.webhook,
