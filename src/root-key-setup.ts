@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/config.js';
 import { openRootKey, type RootKeySetup } from './core/root/index.js';
@@ -36,7 +36,7 @@ export const hsmSettingsOf = (config: RootKeyConfig) => ({
  * The file key: COFFER_ROOT_KEY, else <data-dir>/root.key. As the primary it is created on
  * first start; as the previous one it is only read, and only if it is there.
  */
-const fileProtector = (config: RootKeyConfig, primary: boolean): { protector: RootKeyProtector; key: Buffer } | undefined => {
+const fileProtector = (config: RootKeyConfig, primary: boolean): { protector: RootKeyProtector; key: Buffer; createdAt?: string } | undefined => {
   const path = join(config.dataDir, 'root.key');
   if (config.rootKey) {
     const key = decodeRootKey(config.rootKey);
@@ -45,8 +45,8 @@ const fileProtector = (config: RootKeyConfig, primary: boolean): { protector: Ro
   if (!primary && !existsSync(path)) {
     return undefined;
   }
-  const key = loadOrCreateRootKeyFile(path).key;
-  return { protector: fileRootProtector(key, `the root key file ${path}`), key };
+  const { key, created } = loadOrCreateRootKeyFile(path);
+  return { protector: fileRootProtector(key, `the root key file ${path}`), key, ...(created ? { createdAt: path } : {}) };
 };
 
 /**
@@ -54,13 +54,21 @@ const fileProtector = (config: RootKeyConfig, primary: boolean): { protector: Ro
  * file key and an HSM are configured) only unwraps what it still holds until a start-up
  * re-wraps it. `close` ends the HSM session.
  */
-export const openRootProtectors = async (config: RootKeyConfig): Promise<{ setup: RootKeySetup; close(): void }> => {
+export interface RootProtectors {
+  setup: RootKeySetup;
+  /** A root key file this start created: removed again if the store turns out to be held by another key. */
+  createdFile?: string | undefined;
+  close(): void;
+}
+
+export const openRootProtectors = async (config: RootKeyConfig): Promise<RootProtectors> => {
   const primaryKind = config.rootKeyPrimary ?? (config.hsmModule ? 'hsm' : 'file');
-  const file = fileProtector(config, primaryKind === 'file');
+  // The HSM first: a start it refuses must not leave a new root.key behind.
   let hsm: HsmKey | undefined;
   if (config.hsmModule) {
     hsm = await openHsmKey(hsmSettingsOf(config));
   }
+  const file = fileProtector(config, primaryKind === 'file');
   const hsmProtector = hsm ? hsmRootProtector(hsm) : undefined;
   const primary = primaryKind === 'hsm' ? hsmProtector : file?.protector;
   if (!primary) {
@@ -68,13 +76,14 @@ export const openRootProtectors = async (config: RootKeyConfig): Promise<{ setup
   }
   return {
     setup: { primary, previous: primaryKind === 'hsm' ? file?.protector : hsmProtector, fileKey: file?.key },
+    createdFile: file?.createdAt,
     close: () => hsm?.close(),
   };
 };
 
 /** Verifies the store's root key and finishes any migration; on failure closes the store and the HSM session. */
 export const unlockStore = async (
-  protectors: { setup: RootKeySetup; close(): void },
+  protectors: RootProtectors,
   storage: Pick<Storage, 'root' | 'audit' | 'close'>,
   announce: (line: string) => void,
 ): Promise<RootKey> => {
@@ -83,6 +92,9 @@ export const unlockStore = async (
   } catch (error) {
     await storage.close();
     protectors.close();
+    if (protectors.createdFile) {
+      rmSync(protectors.createdFile, { force: true });
+    }
     throw error;
   }
 };
