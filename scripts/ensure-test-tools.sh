@@ -38,6 +38,27 @@ if [ ! -x "$CHROMIUM" ]; then
   [ -x "$CHROMIUM" ] || { echo "ensure-test-tools: chromium is installed but $CHROMIUM is missing" >&2; exit 1; }
 fi
 
+# Debian's SoftHSM2 for the HSM root-key tests (test/security/hsm-*.test.ts), which load
+# its PKCS#11 module and make throwaway tokens with softhsm2-util.
+SOFTHSM_MODULE=/usr/lib/softhsm/libsofthsm2.so
+if [ ! -f "$SOFTHSM_MODULE" ] || ! command -v softhsm2-util >/dev/null 2>&1; then
+  command -v apt-get >/dev/null 2>&1 || { echo "ensure-test-tools: apt-get is not available, install softhsm2 by hand" >&2; exit 1; }
+  softhsm_root=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "ensure-test-tools: not root and sudo is missing; run: apt-get install softhsm2 as root" >&2; exit 1; }
+    softhsm_root=(sudo)
+  fi
+  echo "ensure-test-tools: installing softhsm2 for the HSM root-key tests" >&2
+  softhsm_log=$(mktemp)
+  if ! apt-cache policy softhsm2 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    "${softhsm_root[@]}" apt-get update -qq >"$softhsm_log" 2>&1 || { cat "$softhsm_log" >&2; echo "ensure-test-tools: apt-get update failed" >&2; exit 1; }
+  fi
+  DEBIAN_FRONTEND=noninteractive "${softhsm_root[@]}" apt-get install -y -qq --no-install-recommends softhsm2 >"$softhsm_log" 2>&1 \
+    || { cat "$softhsm_log" >&2; echo "ensure-test-tools: apt-get install softhsm2 failed" >&2; exit 1; }
+  rm -f "$softhsm_log"
+  [ -f "$SOFTHSM_MODULE" ] || { echo "ensure-test-tools: softhsm2 is installed but $SOFTHSM_MODULE is missing" >&2; exit 1; }
+fi
+
 if have_hvac; then
   exit 0
 fi
