@@ -12,6 +12,7 @@ import { iamUserCases } from './iam-users.cases.js';
 import { listingCases } from './listing.cases.js';
 import { maintenanceCases } from './maintenance.cases.js';
 import { secretCases } from './secret.cases.js';
+import { rotationCases } from './rotation.cases.js';
 import { sessionCases } from './session.cases.js';
 import { versionCases } from './version.cases.js';
 
@@ -49,5 +50,6 @@ export const runStoreConformanceSuite = (name: string, open: () => Promise<Opene
     describe('audit trail', () => auditCases(storage));
     describe('console sessions', () => sessionCases(storage));
     describe('lifecycle events and webhooks', () => eventCases(storage));
+    describe('rotation policies', () => rotationCases(storage));
   });
 };
