@@ -17,7 +17,6 @@ import {
 } from './core/secrets/index.js';
 import { createOffsetClock, type ScheduledJob } from './core/scheduler/index.js';
 import { createSessionService } from './core/sessions/index.js';
-import { discardEvents } from './core/events/event-types.js';
 import { createSecretRotation } from './rotation-wiring.js';
 import { createNotifications, WEBHOOK_SECRET_KEY_LABEL } from './core/events/index.js';
 import { buildApp } from './http/app.js';
@@ -26,9 +25,14 @@ import { systemClock } from './shared/clock.js';
 import { openStorage, type StorageOptions } from './storage/index.js';
 import { openRootProtectors, unlockStore } from './root-key-setup.js';
 import { createProcessScheduler } from './scheduling.js';
+import { prepareOperations } from './operations.js';
 
 export interface RunningServer {
   url: string;
+  /** Re-reads the TLS certificate and key (SIGHUP); false when none is configured or the new files are bad. */
+  reloadTls(): boolean;
+  /** Every route registered, for the OpenAPI coverage test. */
+  routes(): readonly { method: string; url: string }[];
   close(): Promise<void>;
 }
 
@@ -45,12 +49,13 @@ const REDACTED_PATHS = [
 /** The composition root: configuration → store → services → HTTP. */
 export const startServer = async (config: Config, announce: Announce = console.log): Promise<RunningServer> => {
   const logger = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+  const operations = prepareOperations(config, logger);
   const rootProtectors = await openRootProtectors(config);
   const storageOptions: StorageOptions =
     config.storage === 'postgres'
       ? { kind: 'postgres', url: config.postgresUrl ?? '', poolSize: config.postgresPoolSize }
       : { kind: 'sqlite', dataDir: config.dataDir };
-  const storage = await openStorage(storageOptions);
+  const storage = await openStorage(storageOptions, operations.metrics?.observeStore);
   const rootKey = await unlockStore(rootProtectors, storage, announce);
   // The test clock lets tests move time forward over HTTP; never on in production.
   const testClock = config.testClock === 'on' ? createOffsetClock(systemClock) : null;
@@ -69,6 +74,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
     clock,
     throttle: { maxFailures: config.authFailuresPerMinute, windowSeconds: 60 },
     keyRequestsPerSecond: config.keyRequestsPerSecond,
+    ...(operations.metrics ? { cacheMeter: operations.metrics.cacheMeter('api_keys') } : {}),
   });
   const iamAdmin = createIamAdminService({ store: iamStore, clock });
   const kms = createKeyManager({
@@ -141,7 +147,10 @@ export const startServer = async (config: Config, announce: Announce = console.l
     logger,
     checkpointEvery: config.auditCheckpointEvents,
     checkpointSeconds: config.auditCheckpointSeconds,
+    ...(operations.metrics ? { observeBatch: operations.metrics.observeAuditBatch } : {}),
   });
+  operations.metrics?.registerGauge('coffer_audit_queued_events', 'Audit events waiting for their group commit.', () => auditWriter.queued());
+  operations.metrics?.registerGauge('coffer_audit_healthy', '1 while the audit trail can write, 0 while requests are refused.', () => (auditWriter.healthy() ? 1 : 0));
   const audit = createAuditService({
     store: storage.audit,
     writer: auditWriter,
@@ -203,12 +212,14 @@ export const startServer = async (config: Config, announce: Announce = console.l
     logger,
     vault: { mounts: config.vaultMounts, defaultRegion: regions[0] ?? 'fr-par' },
     console: { sessions, cookies: { secure: config.consoleSecureCookies === 'on' }, idleSeconds: config.consoleIdleMinutes * 60, regions },
+    operations: operations.appOptions({ ping: () => storage.ping(), auditHealthy: () => audit.healthy(), schemaVersions: () => storage.schemaVersions() }),
+    https: operations.https,
   });
   await app.listen({ host: config.listen.host, port: config.listen.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
-  const url = `http://${host}:${port}`;
+  const url = `${operations.scheme}://${host}:${port}`;
   scheduler.start();
   // Retention runs hourly; a failed prune is retried at the next hour.
   const pruning = setInterval(() => void audit.prune().catch((error: unknown) => logger.error({ err: error }, 'audit pruning failed')), 3_600_000);
@@ -219,6 +230,8 @@ export const startServer = async (config: Config, announce: Announce = console.l
   let closing: Promise<void> | undefined;
   return {
     url,
+    reloadTls: () => operations.reloadTls(app),
+    routes: () => operations.routes(app),
     close: () => {
       // Stop taking requests, let in-flight ones finish, then close the store.
       closing ??= (async () => {

@@ -1,9 +1,10 @@
 import type { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
-import { ConfigError, type Config } from './config/config.js';
+import type { Config } from './config/config.js';
 import { createCofferMetrics, registeredRoutes, type CofferMetrics, type OperationsOptions, type ReadinessChecks } from './http/observability/index.js';
 import { loadTlsMaterial, reloadTls, TlsFileError, type TlsPaths } from './http/tls/tls-files.js';
 import type { Logger } from './shared/logger.js';
+import { StartupError } from './shared/startup-error.js';
 
 /**
  * What `startServer` needs for operating Coffer: the TLS listener and its reload,
@@ -29,7 +30,7 @@ export const prepareOperations = (config: Config, logger: Logger): ServerOperati
       https = { cert: material.cert, key: material.key };
       logger.info({ certificate: material.summary }, 'TLS certificate loaded');
     } catch (error) {
-      throw error instanceof TlsFileError ? new ConfigError(`invalid configuration:\n  ${error.message}`) : error;
+      throw error instanceof TlsFileError ? new StartupError(error.message) : error;
     }
   }
   const metrics = config.metrics === 'on' ? createCofferMetrics() : null;

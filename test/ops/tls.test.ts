@@ -109,7 +109,8 @@ describe('TLS start-up errors', () => {
   });
   after(() => rmSync(pki.dir, { recursive: true, force: true }));
 
-  const refusal = async (env: Record<string, string>): Promise<string> => {
+  /** Exit 2 for settings that do not fit together, 7 (a start-up error) for files that cannot serve. */
+  const refusal = async (env: Record<string, string>, exitCode = 7): Promise<string> => {
     const error = await startServer({ env }).then(
       async (server) => {
         await server.stop();
@@ -118,21 +119,21 @@ describe('TLS start-up errors', () => {
       (failure: unknown) => failure,
     );
     assert.ok(error instanceof Error, 'the server must not start');
-    assert.match(error.message, /exited with 2 before listening/);
+    assert.match(error.message, new RegExp(`exited with ${exitCode} before listening`));
     return error.message;
   };
 
   it('refuses a certificate without its key, and a key without its certificate', async () => {
     const leaf = pki.issue('alone');
-    assert.match(await refusal({ COFFER_TLS_CERT: leaf.certPath }), /COFFER_TLS_CERT: .*go together/);
-    assert.match(await refusal({ COFFER_TLS_KEY: leaf.keyPath }), /COFFER_TLS_CERT: .*go together/);
+    assert.match(await refusal({ COFFER_TLS_CERT: leaf.certPath }, 2), /COFFER_TLS_CERT: .*go together/);
+    assert.match(await refusal({ COFFER_TLS_KEY: leaf.keyPath }, 2), /COFFER_TLS_CERT: .*go together/);
   });
 
   it('refuses unreadable and mismatched files, naming the file', async () => {
     const leaf = pki.issue('named');
     const other = pki.issue('other');
     const missing = join(pki.dir, 'missing.pem');
-    assert.match(await refusal({ COFFER_TLS_CERT: missing, COFFER_TLS_KEY: leaf.keyPath }), new RegExp(`cannot read the TLS certificate file ${missing} \\(ENOENT\\)`));
+    assert.match(await refusal({ COFFER_TLS_CERT: missing, COFFER_TLS_KEY: leaf.keyPath }), new RegExp(`coffer: cannot read the TLS certificate file ${missing} \\(ENOENT\\)`));
     assert.match(await refusal({ COFFER_TLS_CERT: leaf.certPath, COFFER_TLS_KEY: other.keyPath }), /the TLS key in .*other-key\.pem does not match the certificate/);
     assert.match(await refusal({ COFFER_TLS_CERT: leaf.keyPath, COFFER_TLS_KEY: leaf.keyPath }), /holds no PEM certificate/);
   });

@@ -19,7 +19,9 @@ export const registerServe = (program: Command): void => {
     .option('--hsm-pin-file <file>', 'file holding the user PIN; or env COFFER_HSM_PIN, never a flag [env COFFER_HSM_PIN_FILE]')
     .option('--hsm-key-label <label>', 'label of the AES-256 root key in the token [env COFFER_HSM_KEY_LABEL, default coffer-root-key]')
     .option('--root-key-primary <file|hsm>', 'which root key wraps new values while both are configured [env COFFER_ROOT_KEY_PRIMARY]')
-    .action(async (options: { hsmModule?: string; hsmSlot?: string; hsmTokenLabel?: string; hsmPinFile?: string; hsmKeyLabel?: string; rootKeyPrimary?: string; listen?: string; dataDir?: string; storage?: string; postgresUrl?: string }) => {
+    .option('--tls-cert <file>', 'PEM certificate chain: serve HTTPS (with --tls-key); SIGHUP reloads it [env COFFER_TLS_CERT]')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert [env COFFER_TLS_KEY]')
+    .action(async (options: { hsmModule?: string; hsmSlot?: string; hsmTokenLabel?: string; hsmPinFile?: string; hsmKeyLabel?: string; rootKeyPrimary?: string; listen?: string; dataDir?: string; storage?: string; postgresUrl?: string; tlsCert?: string; tlsKey?: string }) => {
       let config;
       try {
         config = loadConfig(process.env, options);
@@ -47,10 +49,12 @@ export const registerServe = (program: Command): void => {
       };
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
+      // SIGHUP (systemctl reload) swaps the TLS certificate; open connections keep theirs.
+      process.on('SIGHUP', () => void starting.then((server) => server.reloadTls(), () => false));
       try {
         await starting;
       } catch (error) {
-        // One readable line for what the operator can fix (a wrong PIN, a missing token, a root key mismatch).
+        // One readable line for what the operator can fix (a wrong PIN, a missing token, a root key mismatch, a bad TLS file).
         if (error instanceof StartupError) {
           throw new CliError(error.message, EXIT.config);
         }
