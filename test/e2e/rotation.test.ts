@@ -164,6 +164,19 @@ describe('secret rotation', () => {
     assert.equal(Math.round((nextAt - failedAt) / 1000), 24 * 3600, 'the next regular rotation is one interval after the failure');
     await advanceAndRun(server, 3600);
     assert.equal(receiver.calls.length, 3, 'no more attempts before then');
+    const feed = await ok('GET', `/coffer/v1/regions/fr-par/events?type=secret.rotation_failed,secret.rotated`);
+    const mine = (feed.events as Json[]).filter((event) => event.secret_id === id);
+    assert.deepEqual(
+      mine.map((event) => [event.type, (event.details as Json).reason, (event.details as Json).attempts]),
+      [['secret.rotation_failed', 'webhook_status', 3]],
+      'one notification, once the retries are spent',
+    );
+  });
+
+  it('publishes secret.rotated with the new revision to the change feed', async () => {
+    const feed = await ok('GET', `/coffer/v1/regions/fr-par/events?type=secret.rotated`);
+    const rotated = (feed.events as Json[]).filter((event) => event.path === '/db-login');
+    assert.deepEqual(rotated.map((event) => [event.revision, (event.details as Json).method]), [[2, 'generator']]);
   });
 
   it('records success when the receiver rotates the secret itself and answers 204', async () => {
