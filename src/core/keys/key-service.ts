@@ -12,6 +12,7 @@ import {
 import type { Clock } from '../../shared/clock.js';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
+import { NO_CACHE_METER, type CacheMeter } from '../../shared/metrics.js';
 import type { SealedPayload } from '../secrets/secret-model.js';
 import type { KeyEncryptionKeyRecord, KeyScope, KeyStore } from './key-store.js';
 
@@ -31,6 +32,8 @@ export interface KeyServiceDeps {
   rootKey: RootKey;
   clock: Clock;
   customerKeys?: CustomerKeyEnvelope;
+  /** Counts the unwrapped-KEK cache's hits and misses (metrics). */
+  cacheMeter?: CacheMeter;
 }
 
 /** Identity of the version a payload belongs to; it is bound into every layer's AAD. */
@@ -56,14 +59,16 @@ const integrityFailure = (cause: unknown): AppError =>
  * per version → payload. Unwrapped KEKs are cached in memory for the hot read path;
  * data keys are never cached, so each read authenticates the whole chain.
  */
-export const createKeyService = ({ store, rootKey, clock, customerKeys }: KeyServiceDeps) => {
+export const createKeyService = ({ store, rootKey, clock, customerKeys, cacheMeter = NO_CACHE_METER }: KeyServiceDeps) => {
   const unwrappedKeks = new Map<string, Buffer>();
 
   const unwrapKek = (record: KeyEncryptionKeyRecord): Buffer => {
     const cached = unwrappedKeks.get(record.id);
     if (cached) {
+      cacheMeter.hit();
       return cached;
     }
+    cacheMeter.miss();
     const key = rootKey.unwrap(record.wrappedKey, keyEncryptionKeyAad(record.id, record.projectId, record.region));
     unwrappedKeks.set(record.id, key);
     return key;

@@ -1,4 +1,5 @@
 import type { Clock } from '../../shared/clock.js';
+import { NO_CACHE_METER, type CacheMeter } from '../../shared/metrics.js';
 import { EVERY_ENTRY, type CacheInvalidation } from '../cache/index.js';
 import type { CustomerKey } from './kms-model.js';
 import type { KmsStore } from './kms-store.js';
@@ -15,7 +16,7 @@ export const KEY_STATE_CACHE_MICROS = 1_000_000;
  * caching the row for a second keeps that check off the database on the hot path.
  * Returns the cached lookup and a store whose key writes invalidate the cache everywhere.
  */
-export const createKeyCache = (store: KmsStore, clock: Clock, invalidation: CacheInvalidation) => {
+export const createKeyCache = (store: KmsStore, clock: Clock, invalidation: CacheInvalidation, meter: CacheMeter = NO_CACHE_METER) => {
   const entries = new Map<string, { key: CustomerKey | null; until: number }>();
   // A lookup that began before an invalidation of its key must not cache what it read.
   let generation = 0;
@@ -50,8 +51,10 @@ export const createKeyCache = (store: KmsStore, clock: Clock, invalidation: Cach
       const now = clock.nowMicros();
       const hit = entries.get(id);
       if (hit && hit.until > now) {
+        meter.hit();
         return hit.key;
       }
+      meter.miss();
       const readAt = generation;
       const key = await store.getKey(id);
       if (readAt === generation) {

@@ -1,5 +1,6 @@
 import { createLocalInvalidation, EVERY_ENTRY, type CacheInvalidation } from '../cache/index.js';
 import type { RootKey } from '../../crypto/index.js';
+import type { CacheMeter } from '../../shared/metrics.js';
 import { createKeyAdmin } from './key-admin.js';
 import { createKeyCache } from './key-cache.js';
 import { createKeyOperations } from './key-operations.js';
@@ -17,11 +18,12 @@ import { createSecretEnvelope } from './secret-envelope.js';
 export const createKeyManager = ({
   rootKey,
   invalidation = createLocalInvalidation(),
+  cacheMeters = {},
   ...deps
-}: KmsDeps & { rootKey: RootKey; invalidation?: CacheInvalidation }) => {
-  const cache = createKeyCache(deps.store, deps.clock, invalidation);
+}: KmsDeps & { rootKey: RootKey; invalidation?: CacheInvalidation; cacheMeters?: { keyState?: CacheMeter; keyMaterial?: CacheMeter } }) => {
+  const cache = createKeyCache(deps.store, deps.clock, invalidation, cacheMeters.keyState);
   const store = cache.store;
-  const keyring = createKeyring(store, rootKey);
+  const keyring = createKeyring(store, rootKey, cacheMeters.keyMaterial);
   // A key purged on another process leaves no material in this one's memory either.
   invalidation.subscribe('kms-key', (id) => {
     if (id !== EVERY_ENTRY) {

@@ -1,6 +1,7 @@
 import { generateKey, type RootKey } from '../../crypto/index.js';
 import { AppError, preconditionFailed } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
+import { NO_CACHE_METER, type CacheMeter } from '../../shared/metrics.js';
 import { keyMaterialAad, unwrapMaterial, wrapMaterial } from './kms-crypto.js';
 import type { CustomerKey, KeyVersionRecord } from './kms-model.js';
 import type { KmsStore } from './kms-store.js';
@@ -27,14 +28,16 @@ export const keyUnusable = (key: CustomerKey, purpose: string): AppError | null 
  * The cache holds material only; whether a key may be used is read from the store on
  * every call, so disabling a key takes effect at once on every process.
  */
-export const createKeyring = (store: KmsStore, rootKey: RootKey) => {
+export const createKeyring = (store: KmsStore, rootKey: RootKey, meter: CacheMeter = NO_CACHE_METER) => {
   const unwrapped = new Map<string, { keyId: string; material: Buffer }>();
 
   const unwrap = (key: CustomerKey, record: KeyVersionRecord): Buffer => {
     const cached = unwrapped.get(record.id);
     if (cached) {
+      meter.hit();
       return cached.material;
     }
+    meter.miss();
     if (record.keyId !== key.id) {
       throw new AppError('integrity', `a version of another key was found for ${key.id}`);
     }
@@ -65,6 +68,7 @@ export const createKeyring = (store: KmsStore, rootKey: RootKey) => {
     async byId(key: CustomerKey, versionId: string): Promise<Buffer | null> {
       const cached = unwrapped.get(versionId);
       if (cached && cached.keyId === key.id) {
+        meter.hit();
         return cached.material;
       }
       const record = await store.getVersionById(versionId);
