@@ -7,7 +7,7 @@ import type { KvService } from '../core/kv/index.js';
 import type { BackupService, ExportService } from '../core/backup/index.js';
 import type { RotationService } from '../core/rotation/index.js';
 import type { OffsetClock, Scheduler } from '../core/scheduler/index.js';
-import type { AccessService, BrowseService, CertificateService, LifecycleService, SecretService, VersionService } from '../core/secrets/index.js';
+import type { AccessService, BrowseService, CertificateService, DeletionService, LifecycleService, SecretService, VersionService } from '../core/secrets/index.js';
 
 /** The core services every wire adapter is built over: one set, shared by all APIs. */
 export interface CofferServices {
@@ -21,6 +21,8 @@ export interface CofferServices {
   certificates: CertificateService;
   /** Deactivation and expiration of whole secrets. */
   lifecycle: LifecycleService;
+  /** Pending deletion with a window per request, and the confirmed forced purge. */
+  deletion: DeletionService;
   /** The whole store as a backup stream (admin keys only). */
   backup: BackupService;
   /** Selected secrets, each payload sealed to a recipient's key. */

@@ -2,6 +2,7 @@ import { AppError, preconditionFailed } from '../../shared/errors.js';
 import type { Action, Actor } from '../iam/index.js';
 import {
   assertNotScheduledForDeletion,
+  certificateExpiry,
   ephemeralPropertiesFor,
   isExpired,
   validateKvPayload,
@@ -94,6 +95,7 @@ export const createKvDataOps = (deps: KvServiceDeps, ctx: KvContext) => {
   const appendVersion = async (secret: Secret, data: Uint8Array, cas: number | null, settings: KvSettings) => {
     const sealPayload = await keys.prepareSealer({ projectId: secret.projectId, region: secret.region, keyId: secret.keyId });
     const now = clock.nowMicros();
+    const expiresAt = certificateExpiry(secret.type, data, now);
     return store.appendVersion(secret.region, secret.id, (current, revision) => {
       assertNotScheduledForDeletion(current);
       checkCas(current, cas, settings);
@@ -116,11 +118,13 @@ export const createKvDataOps = (deps: KvServiceDeps, ctx: KvContext) => {
         checksumAlgorithm: null,
       };
       const sealed = sealPayload({ projectId: current.projectId, region: current.region, secretId: current.id, revision }, data);
+      // A certificate's expiration follows its newest leaf, whichever API wrote it.
+      const expiry = expiresAt === undefined ? {} : { expiresAt };
       if (!prunes) {
-        return { version, sealed, disablePrevious: false };
+        return { version, sealed, disablePrevious: false, ...expiry };
       }
       const oldestKept = revision - maxVersions + 1;
-      return { version, sealed, disablePrevious: false, pruneBelow: oldestKept, kvMetadata: { ...(kv ?? EMPTY_KV_METADATA), oldestVersion: oldestKept } };
+      return { version, sealed, disablePrevious: false, ...expiry, pruneBelow: oldestKept, kvMetadata: { ...(kv ?? EMPTY_KV_METADATA), oldestVersion: oldestKept } };
     });
   };
 

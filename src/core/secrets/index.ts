@@ -20,3 +20,7 @@ export type { CertificateService } from './certificate-service.js';
 export type { CertificateDetails } from './certificate.js';
 export { createLifecycleService } from './lifecycle-service.js';
 export type { LifecycleService } from './lifecycle-service.js';
+export { createDeletionService, MAX_DELETION_WINDOW_DAYS, MIN_DELETION_WINDOW_DAYS } from './deletion-service.js';
+export type { DeletionOutcome, DeletionRequest, DeletionService } from './deletion-service.js';
+export { createExpiryNoticeJob, DEFAULT_EXPIRY_NOTICE_DAYS } from './expiry-notices.js';
+export { certificateExpiry, ephemeralForNewVersion } from './version-lifetime.js';

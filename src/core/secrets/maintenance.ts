@@ -6,7 +6,7 @@ import type { SecretStore } from './secret-store.js';
 export interface MaintenanceDeps {
   store: Pick<SecretStore, 'findSecretsDueForPurge' | 'purgeSecret' | 'findVersionsDueForPurge' | 'erasePayload'>;
   access: Pick<AccessService, 'expireDueVersions'>;
-  /** How long a scheduled deletion of a version can be undone; Scaleway's is 7 days. */
+  /** How long a version deleted on its own can be restored; Scaleway's is 7 days. Secrets carry their own window. */
   retentionSeconds: number;
 }
 
@@ -23,7 +23,7 @@ export const createSecretMaintenanceJobs = ({ store, access, retentionSeconds }:
   {
     name: 'secrets.purge',
     async runDue(now) {
-      const ids = await store.findSecretsDueForPurge(now - retentionSeconds * MICROS_PER_SECOND, BATCH);
+      const ids = await store.findSecretsDueForPurge(now, BATCH);
       for (const id of ids) {
         await store.purgeSecret(id);
       }

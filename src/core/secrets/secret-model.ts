@@ -69,6 +69,8 @@ export interface Secret {
   disabledAt: number | null;
   /** When the secret stops being readable; null: never. */
   expiresAt: number | null;
+  /** While scheduled for deletion: when the window ends and the purge destroys it; restore is refused from then on. */
+  purgeAt: number | null;
 }
 
 /** A secret's lifecycle state, as every API shows it. */

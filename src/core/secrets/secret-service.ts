@@ -1,4 +1,4 @@
-import type { Clock } from '../../shared/clock.js';
+import { formatMicros, MICROS_PER_SECOND, type Clock } from '../../shared/clock.js';
 import { preconditionFailed, invalidField } from '../../shared/errors.js';
 import { isUuid, newId } from '../../shared/ids.js';
 import type { Page, PageRequest } from '../../shared/paging.js';
@@ -23,6 +23,8 @@ export interface SecretServiceDeps {
   };
   clock: Clock;
   regions: readonly string[];
+  /** How long a deletion can be undone when the request names no window (the wire APIs'); 7 days unless configured. */
+  deletionWindowSeconds?: number;
   /** Customer-managed keys (core/kms): checks the key a new secret names. */
   customerKeys?: {
     assertUsableBy(secret: { organizationId: string; projectId: string; region: string }, keyId: string): Promise<void>;
@@ -59,8 +61,10 @@ export interface ListSecretsInput extends Partial<Omit<SecretFilter, 'region' | 
   order?: SecretOrder;
 }
 
+const DEFAULT_DELETION_WINDOW_SECONDS = 7 * 24 * 3600;
+
 /** Secret-level operations: create, read, list, update, protect, own, delete and restore. */
-export const createSecretService = ({ store, iam, clock, regions, customerKeys }: SecretServiceDeps) => {
+export const createSecretService = ({ store, iam, clock, regions, deletionWindowSeconds = DEFAULT_DELETION_WINDOW_SECONDS, customerKeys }: SecretServiceDeps) => {
   const setProtected = async (actor: Actor, region: string, id: string, value: boolean): Promise<Secret> => {
     assertRegion(regions, region);
     await loadSecret(store, iam, actor, region, id, 'secrets:secret:update');
@@ -107,6 +111,7 @@ export const createSecretService = ({ store, iam, clock, regions, customerKeys }
         kvMetadata: input.kvMetadata ?? null,
         disabledAt: null,
         expiresAt: validateExpiration(input.expiresAt ?? null, now),
+        purgeAt: null,
       };
       await store.insertSecret(secret);
       return secret;
@@ -173,9 +178,10 @@ export const createSecretService = ({ store, iam, clock, regions, customerKeys }
 
     /**
      * Soft delete: the secret and its live versions enter a scheduled deletion that
-     * `restore` undoes until the purge. Ephemeral secrets go at once, as on Scaleway.
+     * `restore` undoes until the window ends (`windowSeconds`, the configured default
+     * unless given). Ephemeral secrets go at once, as on Scaleway.
      */
-    async delete(actor: Actor, region: string, id: string): Promise<void> {
+    async delete(actor: Actor, region: string, id: string, windowSeconds = deletionWindowSeconds): Promise<Secret | null> {
       assertRegion(regions, region);
       const secret = await loadSecret(store, iam, actor, region, id, 'secrets:secret:delete');
       if (secret.protected) {
@@ -183,10 +189,10 @@ export const createSecretService = ({ store, iam, clock, regions, customerKeys }
       }
       if (secret.ephemeralPolicy !== null) {
         await store.purgeSecret(id);
-        return;
+        return null;
       }
       const now = clock.nowMicros();
-      await store.updateSecret(region, id, (current, versions) => {
+      return store.updateSecret(region, id, (current, versions) => {
         if (current.protected) {
           throw preconditionFailed('protected_resource', 'cannot delete a protected secret');
         }
@@ -201,7 +207,8 @@ export const createSecretService = ({ store, iam, clock, regions, customerKeys }
             statusBeforeDeletion: version.status,
             deletionRequestedAt: now,
           }));
-        return { secret: { ...current, deletionRequestedAt: now, updatedAt: now }, versions: scheduled };
+        const purgeAt = now + windowSeconds * MICROS_PER_SECOND;
+        return { secret: { ...current, deletionRequestedAt: now, purgeAt, updatedAt: now }, versions: scheduled };
       });
     },
 
@@ -213,15 +220,24 @@ export const createSecretService = ({ store, iam, clock, regions, customerKeys }
         if (current.deletionRequestedAt === null) {
           throw preconditionFailed('secret_not_scheduled_for_deletion', 'the secret is not scheduled for deletion');
         }
+        // Once the window has ended the purge is due, even if the scheduler has not run it yet.
+        if (current.purgeAt !== null && current.purgeAt <= now) {
+          throw preconditionFailed(
+            'deletion_window_ended',
+            `the deletion window of secret ${current.id} ended at ${formatMicros(current.purgeAt)}; it can no longer be restored`,
+          );
+        }
+        const deletedAt = current.deletionRequestedAt;
+        // Versions deleted on their own before the secret was stay scheduled for their own purge.
         const restored = versions()
-          .filter((version) => version.status === 'scheduled_for_deletion')
+          .filter((version) => version.status === 'scheduled_for_deletion' && version.deletionRequestedAt === deletedAt)
           .map((version) => ({
             ...version,
             status: version.statusBeforeDeletion ?? 'enabled',
             statusBeforeDeletion: null,
             deletionRequestedAt: null,
           }));
-        return { secret: { ...current, deletionRequestedAt: null, updatedAt: now }, versions: restored };
+        return { secret: { ...current, deletionRequestedAt: null, purgeAt: null, updatedAt: now }, versions: restored };
       });
     },
 

@@ -20,6 +20,8 @@ export interface VersionPlan {
   pruneBelow?: number;
   /** Replaces the secret's KV metadata in the same transaction. */
   kvMetadata?: SecretKvMetadata;
+  /** Sets the secret's expiration in the same transaction (a certificate's `notAfter`). */
+  expiresAt?: number;
 }
 
 export interface VersionWithPayload {
@@ -81,10 +83,20 @@ export interface SecretStore {
   listVersions(secretId: string, statuses: VersionStatus[], page: PageRequest): Promise<Page<SecretVersion>>;
   listTags(region: string, organizationId: string, projectId: string | null, page: PageRequest): Promise<Page<string>>;
   listTypes(region: string, organizationId: string, projectId: string | null, page: PageRequest): Promise<Page<string>>;
-  /** Secrets whose scheduled deletion began at or before `cutoff`. */
-  findSecretsDueForPurge(cutoff: number, limit: number): Promise<string[]>;
-  /** Versions scheduled for deletion at or before `cutoff`, still holding a payload. */
+  /** Secrets scheduled for deletion whose window ended (`purgeAt`) at or before `now`, soonest first. */
+  findSecretsDueForPurge(now: number, limit: number): Promise<string[]>;
+  /**
+   * Versions scheduled for deletion on their own at or before `cutoff`, still holding a
+   * payload; versions that follow their secret into its deletion wait for the secret's purge.
+   */
   findVersionsDueForPurge(cutoff: number, limit: number): Promise<{ secretId: string; revision: number }[]>;
+  /**
+   * Secrets not scheduled for deletion whose expiration is at or before `until` and for
+   * which no notice `secondsBefore` (0: expired) was recorded for that same expiration.
+   */
+  findSecretsDueForExpiryNotice(until: number, secondsBefore: number, limit: number): Promise<Secret[]>;
+  /** Records that a notice went out; false when it was recorded already (by any process). */
+  recordExpiryNotice(notice: { secretId: string; expiresAt: number; secondsBefore: number; sentAt: number }): Promise<boolean>;
   /** Enabled versions whose ephemeral expiry is at or before `now`. */
   findExpiredVersions(now: number, limit: number): Promise<{ secretId: string; region: string; revision: number }[]>;
 }

@@ -5,6 +5,7 @@ import type { Actor } from '../iam/index.js';
 import type { KeyService } from '../keys/index.js';
 import { ephemeralPropertiesFor } from './ephemeral.js';
 import { validatePayload } from './payload-rules.js';
+import { certificateExpiry, ephemeralForNewVersion } from './version-lifetime.js';
 import {
   assertNotScheduledForDeletion,
   assertRegion,
@@ -84,13 +85,15 @@ export const createVersionService = ({ store, keys, iam, clock, regions }: Versi
       assertRegion(regions, region);
       const secret = await loadSecret(store, iam, actor, region, secretId, 'secrets:version:create');
       assertNotScheduledForDeletion(secret);
-      const checksumAlgorithm = validatePayload(secret.type, input.data, input.dataCrc32 ?? null);
+      const checksumAlgorithm = validatePayload(secret.type, input.data, input.dataCrc32 ?? null, clock.nowMicros() / 1000);
       const description = validateDescription(input.description);
       const sealPayload = await keys.prepareSealer({ projectId: secret.projectId, region, keyId: secret.keyId });
       const now = clock.nowMicros();
+      const expiresAt = certificateExpiry(secret.type, input.data, now);
       const appended = await store.appendVersion(region, secretId, (current, revision) => {
         assertNotScheduledForDeletion(current);
         return {
+          ...(expiresAt === undefined ? {} : { expiresAt }),
           version: {
             secretId,
             revision,
@@ -101,7 +104,7 @@ export const createVersionService = ({ store, keys, iam, clock, regions }: Versi
             deletedAt: null,
             deletionRequestedAt: null,
             statusBeforeDeletion: null,
-            ephemeral: ephemeralPropertiesFor(current.ephemeralPolicy, now),
+            ephemeral: ephemeralForNewVersion(current, now),
             disabledAt: null,
             checksumAlgorithm,
           },

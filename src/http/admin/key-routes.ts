@@ -12,6 +12,7 @@ import { registerEventRoutes } from './event-routes.js';
 import { registerLifecycleRoutes } from './lifecycle-routes.js';
 import { registerRotationRoutes } from './rotation-routes.js';
 import { registerSchedulerRoutes } from './scheduler-routes.js';
+import { registerDeletionRoutes } from './deletion-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
 import { parseWith } from '../validation.js';
 
@@ -37,6 +38,7 @@ export const registerAdminRoutes = (app: FastifyInstance, services: CofferServic
   }
   registerRotationRoutes(app, services.rotation);
   registerSchedulerRoutes(app, services);
+  registerDeletionRoutes(app, services);
 
   // Any valid key may ask who it is; `coffer iam whoami` shows it.
   app.get('/whoami', async (request, reply) => {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { secretStatusOf, type LifecycleService, type Secret, type SecretService } from '../../core/secrets/index.js';
 import { formatMicros, parseTimestampMicros } from '../../shared/clock.js';
+import { formatDurationSeconds } from '../go-duration.js';
 import { invalidField } from '../../shared/errors.js';
 import { actorOf } from '../auth.js';
 import { sendJson } from '../json.js';
@@ -10,15 +11,25 @@ import { parseWith } from '../validation.js';
 
 const expirationSchema = z.object({ expires_at: z.string().max(64).nullable() });
 
+const timeOrNull = (micros: number | null) => (micros === null ? null : formatMicros(micros));
+
 /** Scaleway's Secret has no field for these, so Coffer shows them here; its shape stays Scaleway's. */
-const presentLifecycle = (secret: Secret) => ({
-  id: secret.id,
-  region: secret.region,
-  status: secretStatusOf(secret),
-  disabled_at: secret.disabledAt === null ? null : formatMicros(secret.disabledAt),
-  expires_at: secret.expiresAt === null ? null : formatMicros(secret.expiresAt),
-  deletion_requested_at: secret.deletionRequestedAt === null ? null : formatMicros(secret.deletionRequestedAt),
-});
+export const presentLifecycle = (secret: Secret) => {
+  const deactivateAfter = secret.kvMetadata?.deleteVersionAfterSeconds ?? 0;
+  return {
+    id: secret.id,
+    region: secret.region,
+    status: secretStatusOf(secret),
+    disabled_at: timeOrNull(secret.disabledAt),
+    expires_at: timeOrNull(secret.expiresAt),
+    deletion_requested_at: timeOrNull(secret.deletionRequestedAt),
+    deletion_scheduled_at: timeOrNull(secret.deletionRequestedAt),
+    purge_at: timeOrNull(secret.purgeAt),
+    // OVHcloud's name and Go duration format; 0s: versions are never deactivated for their age.
+    deactivate_version_after: formatDurationSeconds(deactivateAfter),
+    deactivate_version_after_seconds: deactivateAfter,
+  };
+};
 
 type Params = { region: string; secret_id?: string };
 const BASE = '/regions/:region/secrets/:secret_id';

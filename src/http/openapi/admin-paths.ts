@@ -1,18 +1,12 @@
 import { arrayOf, bool, int, nullableStr, nullableTime, object, operation, pathParam, str, time, uuid, type PathItems } from './builders.js';
+import { lifecycleSchema } from './lifecycle-paths.js';
 
 const region = pathParam('region', 'a configured region, such as fr-par');
 const secretId = pathParam('secret_id', 'the secret', uuid());
 
 const domain = object({ id: uuid('the okmsId of the OVHcloud APIs'), project_id: uuid(), region: str(), created_at: time() });
 
-const lifecycle = object({
-  id: uuid(),
-  region: str(),
-  status: str('enabled, disabled, expired or scheduled for deletion'),
-  disabled_at: nullableTime(),
-  expires_at: nullableTime(),
-  deletion_requested_at: nullableTime(),
-});
+const lifecycle = lifecycleSchema;
 
 const lifecycleOperation = (id: string, summary: string, description: string) =>
   operation({ id, summary, description, tag: 'secrets', parameters: [region, secretId], ok: { status: 200, schema: lifecycle }, errors: [404, 412] });

@@ -4,10 +4,11 @@ import { object, str, type PathItems, type Schema } from './builders.js';
 import { notificationPaths } from './notification-paths.js';
 import { operationsPaths } from './operations-paths.js';
 import { rotationPaths } from './rotation-paths.js';
+import { lifecyclePaths } from './lifecycle-paths.js';
 import { sessionPaths } from './session-paths.js';
 
 /** Every file of paths; a new group of /coffer/v1 routes adds its file here. */
-const PATH_GROUPS: readonly PathItems[] = [adminPaths, auditPaths, rotationPaths, notificationPaths, operationsPaths, sessionPaths];
+const PATH_GROUPS: readonly PathItems[] = [adminPaths, auditPaths, rotationPaths, notificationPaths, operationsPaths, sessionPaths, lifecyclePaths];
 
 const errorSchema: Schema = {
   ...object({ message: str(), type: str('invalid_arguments, not_found, permissions_denied, denied_authentication, …') }),

@@ -35,6 +35,7 @@ export const buildSecret = (overrides: Partial<Secret> = {}): Secret => ({
   kvMetadata: null,
   disabledAt: null,
   expiresAt: null,
+  purgeAt: null,
   ...overrides,
 });
 

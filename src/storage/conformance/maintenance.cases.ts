@@ -5,8 +5,12 @@ import { append, buildSecret, REGION, type StorageRef } from './fixtures.js';
 // The scans see the whole store, which other cases share: each case looks only at its own
 // rows, using times far below everyone else's so that limits are meaningful.
 export const maintenanceCases = (storage: StorageRef): void => {
-  it('finds secrets whose scheduled deletion began at or before the cutoff, oldest first', async () => {
-    const due = [buildSecret({ deletionRequestedAt: -30 }), buildSecret({ deletionRequestedAt: -20 }), buildSecret({ deletionRequestedAt: -10 })];
+  it('finds secrets whose deletion window ended at or before now, soonest first', async () => {
+    const due = [
+      buildSecret({ deletionRequestedAt: -90, purgeAt: -30 }),
+      buildSecret({ deletionRequestedAt: -95, purgeAt: -20 }),
+      buildSecret({ deletionRequestedAt: -99, purgeAt: -10 }),
+    ];
     for (const secret of due) {
       await storage().secrets.insertSecret(secret);
     }

@@ -11,6 +11,7 @@ import { iamPrincipalCases } from './iam-principals.cases.js';
 import { iamUserCases } from './iam-users.cases.js';
 import { listingCases } from './listing.cases.js';
 import { maintenanceCases } from './maintenance.cases.js';
+import { deletionExpiryCases } from './deletion-expiry.cases.js';
 import { secretCases } from './secret.cases.js';
 import { rotationCases } from './rotation.cases.js';
 import { sessionCases } from './session.cases.js';
@@ -41,6 +42,7 @@ export const runStoreConformanceSuite = (name: string, open: () => Promise<Opene
     describe('versions', () => versionCases(storage));
     describe('listings', () => listingCases(storage));
     describe('purge and expiry', () => maintenanceCases(storage));
+    describe('deletion windows and expiry notices', () => deletionExpiryCases(storage));
     describe('key-encryption keys', () => keyCases(storage));
     describe('customer-managed keys', () => kmsCases(storage));
     describe('iam', () => iamCases(storage));

@@ -15,6 +15,7 @@ import { lockSecret, lockVersions, writeVersion } from './secret-locks.js';
 import { listAllSecrets, listDistinct, listSecrets, listVersions } from './secret-listing.js';
 import { secretColumns, SECRET_ASSIGNMENTS, SECRET_PLACEHOLDERS, secretFromRow, secretValues, type SecretRow } from './secret-rows.js';
 import * as versions from './secret-versions.js';
+import { findSecretsDueForExpiryNotice, recordExpiryNotice } from './expiry-notices.js';
 import { UniqueViolation, type SqlDriver, type SqlExecutor } from './sql-driver.js';
 
 type Mutation = (secret: Secret, versions: () => SecretVersion[]) => { secret: Secret; versions?: SecretVersion[] };
@@ -132,8 +133,10 @@ export class SqlSecretStore implements SecretStore {
       if (!locked) {
         return;
       }
+      // The versions' rows hold the wrapped data keys and ciphertexts: both go with them.
       await tx.run('DELETE FROM secret_versions WHERE secret_id = ?', [id]);
       await tx.run('DELETE FROM secret_tags WHERE secret_id = ?', [id]);
+      await tx.run('DELETE FROM secret_expiry_notices WHERE secret_id = ?', [id]);
       await tx.run('DELETE FROM secrets WHERE id = ?', [id]);
     });
   }
@@ -177,16 +180,24 @@ export class SqlSecretStore implements SecretStore {
     return listDistinct(this.db, 's.type', { region, organizationId, projectId }, page);
   }
 
-  async findSecretsDueForPurge(cutoff: number, limit: number): Promise<string[]> {
+  async findSecretsDueForPurge(now: number, limit: number): Promise<string[]> {
     const rows = await this.db.all<{ id: string }>(
-      'SELECT id FROM secrets WHERE deletion_requested_at <= ? ORDER BY deletion_requested_at LIMIT ?',
-      [cutoff, limit],
+      'SELECT id FROM secrets WHERE purge_at <= ? AND deletion_requested_at IS NOT NULL ORDER BY purge_at, id LIMIT ?',
+      [now, limit],
     );
     return rows.map((row) => row.id);
   }
 
   findVersionsDueForPurge(cutoff: number, limit: number): Promise<{ secretId: string; revision: number }[]> {
     return versions.findVersionsDueForPurge(this.db, cutoff, limit);
+  }
+
+  findSecretsDueForExpiryNotice(until: number, secondsBefore: number, limit: number): Promise<Secret[]> {
+    return findSecretsDueForExpiryNotice(this.db, until, secondsBefore, limit);
+  }
+
+  recordExpiryNotice(notice: { secretId: string; expiresAt: number; secondsBefore: number; sentAt: number }): Promise<boolean> {
+    return recordExpiryNotice(this.db, notice);
   }
 
   findExpiredVersions(now: number, limit: number): Promise<{ secretId: string; region: string; revision: number }[]> {

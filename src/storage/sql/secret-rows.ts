@@ -32,6 +32,7 @@ export const SECRET_COLUMN_LIST = [
   'kv_metadata',
   'disabled_at',
   'expires_at',
+  'purge_at',
 ] as const;
 
 /** Every version column but the payload ones, which only the reads that need them select. */
@@ -84,6 +85,7 @@ export interface SecretRow {
   kv_metadata: string | null;
   disabled_at: number | null;
   expires_at: number | null;
+  purge_at: number | null;
 }
 
 export interface VersionRow {
@@ -133,6 +135,7 @@ export const secretFromRow = (row: SecretRow): Secret => ({
   kvMetadata: row.kv_metadata === null ? null : (JSON.parse(row.kv_metadata) as SecretKvMetadata),
   disabledAt: orNull(row.disabled_at),
   expiresAt: orNull(row.expires_at),
+  purgeAt: orNull(row.purge_at),
 });
 
 /** Column values in `secretColumns()` order. */
@@ -157,6 +160,7 @@ export const secretValues = (secret: Secret): SqlValue[] => [
   secret.kvMetadata === null ? null : JSON.stringify(secret.kvMetadata),
   secret.disabledAt,
   secret.expiresAt,
+  secret.purgeAt,
 ];
 
 export const versionFromRow = (row: VersionRow): SecretVersion => ({

@@ -31,13 +31,15 @@ export const appendVersion = async (
         await tx.run('DELETE FROM secret_versions WHERE secret_id = ? AND revision < ?', [secretId, plan.pruneBelow]);
       }
       const kvMetadata = plan.kvMetadata ?? secret.kvMetadata;
+      const expiresAt = plan.expiresAt ?? secret.expiresAt;
       // secrets.updated_at stays: a new version is not a change of the secret's metadata.
-      await tx.run('UPDATE secrets SET version_count = ?, kv_metadata = ? WHERE id = ?', [
+      await tx.run('UPDATE secrets SET version_count = ?, kv_metadata = ?, expires_at = ? WHERE id = ?', [
         revision,
         kvMetadata === null ? null : JSON.stringify(kvMetadata),
+        expiresAt,
         secretId,
       ]);
-      return { secret: { ...secret, versionCount: revision, kvMetadata }, version };
+      return { secret: { ...secret, versionCount: revision, kvMetadata, expiresAt }, version };
     });
   } catch (error) {
     // Under the lock a revision cannot be taken twice; if it was, the lock failed.
@@ -119,9 +121,10 @@ export const erasePayload = async (db: SqlDriver, secretId: string, revision: nu
 
 export const findVersionsDueForPurge = async (db: SqlDriver, cutoff: number, limit: number): Promise<{ secretId: string; revision: number }[]> => {
   const rows = await db.all<{ secret_id: string; revision: number }>(
-    `SELECT secret_id, revision FROM secret_versions
-     WHERE status = 'scheduled_for_deletion' AND deletion_requested_at <= ? AND ciphertext IS NOT NULL
-     ORDER BY deletion_requested_at LIMIT ?`,
+    `SELECT v.secret_id, v.revision FROM secret_versions v
+     WHERE v.status = 'scheduled_for_deletion' AND v.deletion_requested_at <= ? AND v.ciphertext IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM secrets s WHERE s.id = v.secret_id AND s.deletion_requested_at = v.deletion_requested_at)
+     ORDER BY v.deletion_requested_at LIMIT ?`,
     [cutoff, limit],
   );
   return rows.map((row) => ({ secretId: row.secret_id, revision: Number(row.revision) }));

@@ -2,6 +2,7 @@ import { auditSchemaSql } from '../sql/audit-schema.js';
 import { eventSchemaSql } from '../sql/event-schema.js';
 import { iamUsersSchemaSql, secretLifecycleSchemaSql } from '../sql/shared-migrations.js';
 import { rotationSchemaSql } from '../sql/rotation-schema.js';
+import { DELETION_EXPIRY_MIGRATION_NAME, deletionExpirySchemaSql } from '../sql/deletion-expiry-schema.js';
 import { sessionSchemaSql } from '../sql/session-schema.js';
 import type { Migration } from '../sql/sql-driver.js';
 
@@ -102,6 +103,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: 'secret lifecycle: deactivation and expiration of whole secrets',
     sql: secretLifecycleSchemaSql('INTEGER'),
   },
+  { version: 9, name: DELETION_EXPIRY_MIGRATION_NAME, sql: deletionExpirySchemaSql('INTEGER') },
   { version: 10, name: 'lifecycle events: the ordered event log and webhook subscriptions with their delivery cursors', sql: eventSchemaSql('INTEGER', 'BLOB') },
   { version: 11, name: 'secret rotation: one policy per secret (interval, method, sealed webhook signing secret) and where its rotations stand', sql: rotationSchemaSql('INTEGER', 'BLOB') },
 ];
