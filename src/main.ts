@@ -11,6 +11,8 @@ import {
   createBrowseService,
   createCertificateService,
   createLifecycleService,
+  createDeletionService,
+  createExpiryNoticeJob,
   createSecretMaintenanceJobs,
   createSecretService,
   createVersionService,
@@ -107,7 +109,8 @@ export const startServer = async (config: Config, announce: Announce = console.l
     regions,
   });
   storage.secrets = notifications.secretStore;
-  const secrets = createSecretService({ store: storage.secrets, iam, clock, regions, customerKeys: kms });
+  const secrets = createSecretService({ store: storage.secrets, iam, clock, regions, deletionWindowSeconds: config.deletionRetentionSeconds, customerKeys: kms });
+  const deletion = createDeletionService({ store: storage.secrets, iam, regions, secrets });
   const versions = createVersionService({ store: storage.secrets, keys, iam, clock, regions });
   const access = createAccessService({ store: storage.secrets, keys, iam, clock, regions });
   const browse = createBrowseService({ secrets });
@@ -128,6 +131,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
   const scheduledJobs: ScheduledJob[] = [
     notifications.deliveryJob,
     ...createSecretMaintenanceJobs({ store: storage.secrets, access, retentionSeconds: config.deletionRetentionSeconds }),
+    createExpiryNoticeJob({ store: storage.secrets, events: notifications.publisher, noticeDays: config.expiryNoticeDays }),
     { name: 'kms.maintenance', runDue: async () => Object.values(await kms.maintenance.runOnce()).reduce((sum, count) => sum + count, 0) },
     rotation.job,
   ];
@@ -195,6 +199,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
       browse,
       certificates,
       lifecycle,
+      deletion,
       backup: createBackupService({ source: storage.snapshots, iam, clock }),
       exports: createExportService({ store: storage.secrets, secrets, keys, iam, clock }),
       notifications: { feed: notifications.feed, webhooks: notifications.webhooks },

@@ -10,6 +10,7 @@ export const defaults = {
   deletionRetentionSeconds: 7 * 24 * 3600,
   schedulerIntervalSeconds: 5,
   testClock: 'off',
+  expiryNoticeDays: '30,7,1',
   postgresPoolSize: 10,
   logLevel: 'info',
   vaultMounts: '',
@@ -87,6 +88,11 @@ const configSchema = z
     schedulerIntervalSeconds: z.coerce.number().positive().describe('how often the scheduler runs its jobs (purges, expiry, rotations, deliveries)'),
     maintenanceIntervalSeconds: z.coerce.number().positive().optional().describe('the older name of the scheduler interval; wins when set'),
     testClock: z.enum(['on', 'off']).describe('on only in tests: a clock that POST /coffer/v1/test/clock moves forward'),
+    expiryNoticeDays: z
+      .string()
+      .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean).map(Number))
+      .pipe(z.array(z.number().int().min(1).max(3650)).max(10))
+      .describe('days before a secret expires when secret.expiring is published, comma-separated'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     vaultMounts: vaultMountsSchema,
     authFailuresPerMinute: z.coerce.number().int().min(1).describe('failed authentications per client address and minute before 429'),
@@ -168,6 +174,7 @@ const ENV_NAMES = {
   schedulerIntervalSeconds: 'COFFER_SCHEDULER_INTERVAL_SECONDS',
   maintenanceIntervalSeconds: 'COFFER_MAINTENANCE_INTERVAL_SECONDS',
   testClock: 'COFFER_TEST_CLOCK',
+  expiryNoticeDays: 'COFFER_EXPIRY_NOTICE_DAYS',
   logLevel: 'COFFER_LOG_LEVEL',
   vaultMounts: 'COFFER_VAULT_MOUNTS',
   authFailuresPerMinute: 'COFFER_AUTH_FAILURES_PER_MINUTE',
