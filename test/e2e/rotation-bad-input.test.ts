@@ -104,6 +104,17 @@ describe('rotation: bad input', () => {
     assert.match(value.token ?? '', /^[0-9a-f]{32}$/);
   });
 
+  it('refuses to rotate a disabled secret now, naming why, and leaves its policy state untouched', async () => {
+    const id = await secretOf('resting', 'basic_credentials', { username: 'u', password: 'p' });
+    assert.equal((await call('PUT', `${COFFER}/${id}/rotation-policy`, { interval: '24h', generator: { kind: 'password' } })).status, 200);
+    assert.equal((await call('POST', `/coffer/v1/regions/fr-par/secrets/${id}/disable`)).status, 200);
+    const answer = await call('POST', `${COFFER}/${id}/rotate`);
+    assert.deepEqual([answer.status, answer.json.precondition], [412, 'secret_not_rotatable']);
+    assert.match(String(answer.json.help_message), /disabled/);
+    const state = (await call('GET', `${COFFER}/${id}/rotation-policy`)).json.state as Json;
+    assert.deepEqual([state.attempts, state.last_failure, state.last_attempt_at], [0, null, null]);
+  });
+
   it('refuses a secret scheduled for deletion', async () => {
     const id = await secretOf('going', 'opaque');
     assert.equal((await call('DELETE', `${SCW}/secrets/${id}`)).status, 204);

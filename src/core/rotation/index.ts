@@ -4,7 +4,7 @@ export type { RotationStore } from './rotation-store.js';
 export { generateApiKey, generatePassword, generateRandomBytes, generateValue, PASSWORD_ALPHABETS } from './generators.js';
 export { assertGeneratorFits, payloadWithGenerated } from './payload-target.js';
 export { backoffSeconds } from './policy-rules.js';
-export { signatureOf, SIGNING_SECRET_LABEL } from './webhook-signing.js';
+export { createSigningSecrets, signatureOf, SIGNING_SECRET_LABEL } from './webhook-signing.js';
 export { fetchTransport, type WebhookTransport, type WebhookReply } from './webhook-client.js';
 export type { RotationRun } from './rotation-runner.js';
 export type { RotationService, RotationPolicyInput } from './rotation-service.js';

@@ -58,9 +58,9 @@ export const createRotationRunner = ({ store, secrets, attempts, signing, publis
     if (secret === null || refusal !== null) {
       return failed('secret_not_rotatable', refusal ?? 'the secret no longer exists', false);
     }
-    const signingSecret =
-      record.signingKeyId !== null && record.sealedSigningSecret !== null ? signing.open(record.secretId, record.signingKeyId, record.sealedSigningSecret) : null;
     try {
+      const signingSecret =
+        record.signingKeyId !== null && record.sealedSigningSecret !== null ? signing.open(record.secretId, record.signingKeyId, record.sealedSigningSecret) : null;
       return await attempts.run({ secret, method: record.method, rotationId, attempt, disablePrevious: record.disablePrevious, signingSecret });
     } catch (error) {
       logger.error({ err: error, secretId: record.secretId }, 'rotation attempt failed');

@@ -5,6 +5,7 @@ import { newId } from '../../shared/ids.js';
 import type { Actor } from '../iam/index.js';
 import { assertNotScheduledForDeletion, assertRegion, authorizeSecret, type Secret, type SecretsAuthorizer, type SecretStore } from '../secrets/index.js';
 import { assertGeneratorFits } from './payload-target.js';
+import { notRotatable } from './rotation-attempt.js';
 import { validateInterval, validateMethod } from './policy-rules.js';
 import type { GeneratorSpec, RotationMethod, RotationRecord, RotationState } from './rotation-model.js';
 import type { RotationRun, RotationRunner } from './rotation-runner.js';
@@ -107,6 +108,10 @@ export const createRotationService = ({ store, secrets, runner, signing, iam, cl
     async rotateNow(actor: Actor, region: string, id: string, generator: GeneratorSpec | null): Promise<RotationRun> {
       const secret = await load(actor, region, id, 'secrets:secret:rotate');
       assertNotScheduledForDeletion(secret);
+      const refusal = notRotatable(secret, clock.nowMicros());
+      if (refusal !== null) {
+        throw preconditionFailed('secret_not_rotatable', `secret ${id} cannot be rotated now: ${refusal}`);
+      }
       const record = await store.getPolicy(id);
       if (generator !== null) {
         if (record !== null) {
