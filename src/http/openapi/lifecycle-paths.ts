@@ -1,6 +1,4 @@
-import { arrayOf, bool, int, nullableStr, nullableTime, object, operation, pathParam, str, uuid, type PathItems, type Schema } from './builders.js';
-
-const num = (description?: string): Schema => ({ type: 'number', ...(description ? { description } : {}) });
+import { bool, int, nullableTime, object, operation, pathParam, str, uuid, type PathItems } from './builders.js';
 
 const region = pathParam('region', 'a configured region, such as fr-par');
 const secretId = pathParam('secret_id', 'the secret', uuid());
@@ -19,9 +17,7 @@ export const lifecycleSchema = object({
   deactivate_version_after_seconds: int(),
 });
 
-const job = object({ name: str(), handled: int(), error: nullableStr() });
-
-/** Pending deletion, restore, version deactivation, and the scheduler. */
+/** Pending deletion, restore and version deactivation (the scheduler is in operations-paths.ts). */
 export const lifecyclePaths: PathItems = {
   '/coffer/v1/regions/{region}/secrets/{secret_id}/schedule-deletion': {
     post: operation({
@@ -55,33 +51,6 @@ export const lifecyclePaths: PathItems = {
       body: object({ deactivate_version_after: str('a duration: 720h, 30d, or seconds; 0 turns it off') }),
       ok: { status: 200, schema: lifecycleSchema },
       errors: [404, 412],
-    }),
-  },
-  '/coffer/v1/scheduler': {
-    get: operation({
-      id: 'schedulerStatus',
-      summary: 'Whether this process leads the scheduler, its last pass and per-job counts (admin keys)',
-      tag: 'scheduler',
-      ok: {
-        status: 200,
-        schema: object({
-          leader: bool(),
-          interval_seconds: num(),
-          passes: int(),
-          last_pass_started_at: nullableTime(),
-          last_pass_finished_at: nullableTime(),
-          lag_seconds: num('how much later than planned the last timed pass began'),
-          jobs: arrayOf(object({ name: str(), runs: int(), failures: int(), handled_total: int(), last_handled: { type: ['integer', 'null'] }, last_error: nullableStr(), last_run_at: nullableTime() })),
-        }),
-      },
-    }),
-  },
-  '/coffer/v1/scheduler/run': {
-    post: operation({
-      id: 'runSchedulerPass',
-      summary: 'Run one scheduler pass now, if this process is the leader (admin keys)',
-      tag: 'scheduler',
-      ok: { status: 200, schema: object({ leader: bool(), ran: bool(), started_at: nullableTime(), finished_at: nullableTime(), jobs: arrayOf(job) }) },
     }),
   },
 };
