@@ -81,6 +81,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
   const iamAdmin = createIamAdminService({ store: iamStore, clock });
   const kms = createKeyManager({
     invalidation,
+    cacheMeters: { keyState: operations.cacheMeter('kms_key_state'), keyMaterial: operations.cacheMeter('kms_key_material') },
     store: storage.kms,
     iam,
     clock,
@@ -89,7 +90,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
     rootKey,
     retentionSeconds: config.deletionRetentionSeconds,
   });
-  const keys = createKeyService({ store: storage.keys, rootKey, clock, customerKeys: kms.envelope });
+  const keys = createKeyService({ store: storage.keys, rootKey, clock, customerKeys: kms.envelope, cacheMeter: operations.cacheMeter('kek') });
   try {
     await keys.verifyRootKey();
   } catch (error) {
@@ -142,6 +143,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
     logger,
     intervalSeconds: config.maintenanceIntervalSeconds ?? config.schedulerIntervalSeconds,
   });
+  operations.watch({ scheduler, events: storage.events });
 
   const auditSigner = await loadAuditSigner({ store: storage.audit, rootKey, clock });
   const auditWriter = createAuditWriter({
