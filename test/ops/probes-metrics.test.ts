@@ -80,7 +80,13 @@ describe('probes and metrics over HTTP', () => {
     assert.ok(sum(samples, 'coffer_store_duration_seconds_count', { operation: 'transaction' }) > 0);
     assert.ok(sum(samples, 'coffer_audit_batch_events_count') > 0, 'audit group commits are measured');
     assert.ok(sum(samples, 'coffer_audit_batch_events_sum') >= sum(samples, 'coffer_audit_batch_events_count'));
-    assert.ok(sum(samples, 'coffer_cache_lookups_total', { result: 'hit' }) > 0, 'the API key cache served the repeated requests');
+    assert.ok(sum(samples, 'coffer_cache_lookups_total', { cache: 'api_keys', result: 'hit' }) > 0, 'the API key cache served the repeated requests');
+    assert.ok(sum(samples, 'coffer_cache_lookups_total', { cache: 'kek', result: 'hit' }) > 0, 'the second read found its KEK unwrapped');
+    // The leader gauge reads 1 once the first pass took the lock: exported either way.
+    for (const gauge of ['coffer_scheduler_leader', 'coffer_scheduler_lag_seconds', 'coffer_webhook_backlog_events', 'coffer_audit_queued_events']) {
+      assert.ok(samples.some((sample) => sample.name === gauge && sample.value >= 0), `${gauge} is exported`);
+    }
+    assert.equal(sum(samples, 'coffer_audit_healthy'), 1);
     assert.ok(sum(samples, 'process_resident_memory_bytes') > 0);
     for (const secretValue of [secretId, name, server.projectId, server.organizationId, server.accessKey, server.secretKey, 'metrics payload']) {
       assert.ok(!text.includes(secretValue), `${secretValue} appears in /metrics`);
