@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { runExtraBenches, runOnlyExtras } from './bench-extras.js';
 import { createTestDatabase } from '../test/helpers/postgres.js';
 import { scalewayHttp } from '../test/helpers/scaleway-http.js';
 import { ROOT_DIR, startServer, type TestServer } from '../test/helpers/server.js';
@@ -234,6 +235,9 @@ const keptAnalysis = (file: string): string => {
 const main = async () => {
   // The bench measures what users run: the compiled build.
   execFileSync('npm', ['run', 'build'], { cwd: ROOT_DIR, stdio: 'ignore' });
+  if (await runOnlyExtras(process.argv.slice(2))) {
+    return;
+  }
   const sqlite = await benchStore('sqlite');
   const postgres = await benchStore('postgres');
   const lines = [
@@ -263,6 +267,7 @@ const main = async () => {
   console.log(`\n${report}`);
   const file = join(ROOT_DIR, 'docs', 'benchmarks.md');
   writeFileSync(file, `${report}\n${keptAnalysis(file)}`);
+  await runExtraBenches(process.argv.slice(2));
 };
 
 main().catch((error: unknown) => {
