@@ -61,6 +61,7 @@ describe('rotation: bad input', () => {
       ['webhook relative URL', () => basic, { interval: '24h', webhook: { url: '/rotate' } }, 'webhook.url'],
       ['no attempts', () => basic, { interval: '24h', webhook: { url: 'https://example.com/', max_attempts: 0 } }, 'webhook.max_attempts'],
       ['bad next rotation time', () => basic, { interval: '24h', generator, next_rotation_at: 'tomorrow' }, 'next_rotation_at'],
+      ['next rotation in the year 9999', () => basic, { interval: '24h', generator, next_rotation_at: '9999-12-31T23:59:59Z' }, 'next_rotation_at'],
     ];
     const wrong: string[] = [];
     for (const [name, target, body, field] of cases) {

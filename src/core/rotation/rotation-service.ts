@@ -7,7 +7,7 @@ import { assertNotScheduledForDeletion, assertRegion, authorizeSecret, type Secr
 import { assertGeneratorFits } from './payload-target.js';
 import { notRotatable } from './rotation-attempt.js';
 import { validateInterval, validateMethod } from './policy-rules.js';
-import type { GeneratorSpec, RotationMethod, RotationRecord, RotationState } from './rotation-model.js';
+import { MAX_INTERVAL_SECONDS, type GeneratorSpec, type RotationMethod, type RotationRecord, type RotationState } from './rotation-model.js';
 import type { RotationRun, RotationRunner } from './rotation-runner.js';
 import type { RotationStore } from './rotation-store.js';
 import type { SigningSecrets } from './webhook-signing.js';
@@ -62,6 +62,9 @@ export const createRotationService = ({ store, secrets, runner, signing, iam, cl
         assertGeneratorFits(secret.type, method.generator);
       }
       const now = clock.nowMicros();
+      if (input.nextRotationAt !== null && Math.abs(input.nextRotationAt - now) > MAX_INTERVAL_SECONDS * MICROS_PER_SECOND) {
+        throw invalidField('next_rotation_at', 'constraint', 'next_rotation_at must be within 10 years of now');
+      }
       const existing = await store.getPolicy(id);
       let signingKeyId: string | null = null;
       let sealedSigningSecret: Uint8Array | null = null;
