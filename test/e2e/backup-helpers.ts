@@ -62,7 +62,32 @@ export const seed = async (server: TestServer, label: string, count = 3): Promis
     rules: [{ permission_set_names: ['SecretManagerReadOnly'], project_ids: [server.projectId] }],
   });
   const key = await call('POST', '/iam/v1alpha1/api-keys', { application_id: application.id });
+  const user = await call('POST', '/iam/v1alpha1/users', { organization_id: server.organizationId, email: `${label}-${randomBytes(3).toString('hex')}@example.com` });
+  const group = await call('POST', '/iam/v1alpha1/groups', { organization_id: server.organizationId, name: `${label}-group` });
+  await call('POST', `/iam/v1alpha1/groups/${String(group.id)}/add-member`, { user_id: user.id });
+  // A secret under a customer-managed key, and a KV secret written through Vault's API.
+  const kmsKey = await call('POST', '/key-manager/v1alpha1/regions/fr-par/keys', { project_id: server.projectId, name: `${label}-key`, usage: { symmetric_encryption: 'aes_256_gcm' } });
+  const underKey = await scw.createSecret({ name: `${label}-under-key`, project_id: server.projectId, key_id: kmsKey.id });
+  const keyed = `plain-${label}-under-key-${randomBytes(8).toString('hex')}`;
+  plaintexts.push(keyed);
+  await scw.addVersion(underKey, keyed);
+  await call('POST', '/coffer/v1/domains', { region: 'fr-par' });
+  const kv = `plain-${label}-kv-${randomBytes(8).toString('hex')}`;
+  plaintexts.push(kv);
+  const written = await fetch(`${server.url}/v1/secret/data/${label}/kv`, { method: 'POST', headers: { 'x-vault-token': server.secretKey, 'content-type': 'application/json' }, body: JSON.stringify({ data: { value: kv } }) });
+  assert.equal(written.status, 200, await written.text());
   return { plaintexts, appSecretKey: String(key.secret_key) };
+};
+
+/** IAM and Key Manager as their APIs list them. */
+const observeIamAndKeys = async (server: Pick<TestServer, 'url' | 'secretKey' | 'projectId'>): Promise<Record<string, unknown>> => {
+  const view: Record<string, unknown> = {};
+  for (const path of ['/iam/v1alpha1/users', '/iam/v1alpha1/groups', '/iam/v1alpha1/applications', '/iam/v1alpha1/policies', '/iam/v1alpha1/api-keys', `/key-manager/v1alpha1/regions/fr-par/keys?project_id=${server.projectId}`]) {
+    const response = await fetch(`${server.url}${path}`, { headers: { 'x-auth-token': server.secretKey } });
+    assert.equal(response.status, 200, path);
+    view[path] = await response.json();
+  }
+  return view;
 };
 
 /** What a client sees: every secret, its versions with their statuses, and every readable payload. */
@@ -81,7 +106,8 @@ export const observe = async (server: Pick<TestServer, 'url' | 'secretKey' | 'pr
     }
     view.push({ secret, versions: versions.json, payloads });
   }
-  return { total: listed.json?.total_count, view };
+  const kv = await fetch(`${server.url}/v1/secret/data/rt/kv`, { headers: { 'x-vault-token': server.secretKey } });
+  return { total: listed.json?.total_count, view, iamAndKeys: await observeIamAndKeys(server), vault: kv.status === 200 ? ((await kv.json()) as { data: unknown }).data : kv.status };
 };
 
 export const auditVerifies = async (server: Pick<TestServer, 'url' | 'secretKey'>): Promise<Record<string, unknown>> => {

@@ -28,6 +28,12 @@ describe('backup and restore: a round trip SQLite → PostgreSQL → SQLite', ()
     servers.push(source);
     seeded = await seed(source, 'rt', 4);
     expected = await observe(source);
+    // What the comparisons below cover: a KV secret read through Vault, users, groups and a customer-managed key.
+    const seen = expected as { vault: { data?: { value?: string } }; iamAndKeys: Record<string, { users?: unknown[]; groups?: unknown[]; keys?: unknown[] }> };
+    assert.match(String(seen.vault.data?.value), /^plain-rt-kv-/);
+    assert.ok((seen.iamAndKeys['/iam/v1alpha1/users']?.users ?? []).length > 0);
+    assert.ok((seen.iamAndKeys['/iam/v1alpha1/groups']?.groups ?? []).length > 0);
+    assert.ok(Object.values(seen.iamAndKeys).some((listing) => (listing.keys ?? []).length > 0), 'a customer-managed key is listed');
   });
   after(async () => {
     for (const server of servers) {
