@@ -26,6 +26,9 @@ export type RotationRun =
   | { outcome: 'retrying'; rotationId: string; attempts: number; failure: RotationFailure; nextAttemptAt: number }
   | { outcome: 'failed'; rotationId: string; attempts: number; failure: RotationFailure };
 
+/** A generator fails for good unless the store was briefly unavailable; then it tries again, a few times. */
+const GENERATOR_MAX_ATTEMPTS = 3;
+
 /** A claim's lease: longer than any attempt can take, so no other process starts one meanwhile. */
 const leaseSeconds = (record: RotationRecord): number => (record.method.type === 'webhook' ? record.method.webhook.timeoutSeconds : 0) + 120;
 
@@ -101,7 +104,7 @@ export const createRotationRunner = ({ store, secrets, attempts, signing, publis
         Object.assign(settled, { nextRotationAt: done + record.intervalSeconds * MICROS_PER_SECOND, rotationId: null, attempts: 0, lastRotatedAt: done, lastRevision: outcome.revision });
       } else {
         const failure: RotationFailure = { at: done, reason: outcome.reason, message: outcome.message, attempts: attempt };
-        const maxAttempts = record.method.type === 'webhook' ? record.method.webhook.maxAttempts : 1;
+        const maxAttempts = record.method.type === 'webhook' ? record.method.webhook.maxAttempts : GENERATOR_MAX_ATTEMPTS;
         if (outcome.retryable && attempt < maxAttempts) {
           const nextAttemptAt = done + backoffSeconds(attempt) * MICROS_PER_SECOND;
           run = { outcome: 'retrying', rotationId, attempts: attempt, failure, nextAttemptAt };

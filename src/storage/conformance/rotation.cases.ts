@@ -65,6 +65,13 @@ export const rotationCases = (storage: StorageRef): void => {
     assert.equal(await storage().rotation.getPolicy(randomUUID()), null);
   });
 
+  it('keeps the last of several concurrent writes of one policy, without a conflict', async () => {
+    const record = await secretWithPolicy(1);
+    await Promise.all(Array.from({ length: 6 }, (_, index) => storage().rotation.putPolicy({ ...record, intervalSeconds: 3_600 * (index + 1) })));
+    const kept = await storage().rotation.getPolicy(record.secretId);
+    assert.ok(kept && kept.intervalSeconds % 3_600 === 0 && kept.intervalSeconds <= 6 * 3_600);
+  });
+
   it('finds due policies, the most overdue first, up to the limit', async () => {
     const base = 4_000_000_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
     const later = await secretWithPolicy(base + 30);

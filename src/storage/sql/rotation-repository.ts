@@ -113,10 +113,13 @@ export class SqlRotationStore implements RotationStore {
       record.createdAt,
       ...stateValues(record.state),
     ];
-    await this.db.transaction(async (tx) => {
-      await tx.run('DELETE FROM secret_rotations WHERE secret_id = ?', [record.secretId]);
-      await tx.run(`INSERT INTO secret_rotations (${columns}) VALUES (${values.map(() => '?').join(', ')})`, values);
-    });
+    // One statement on both engines: concurrent PUTs of one policy end with the last one, never a conflict.
+    const updates = columns
+      .split(', ')
+      .filter((column) => column !== 'secret_id')
+      .map((column) => `${column} = excluded.${column}`)
+      .join(', ');
+    await this.db.run(`INSERT INTO secret_rotations (${columns}) VALUES (${values.map(() => '?').join(', ')}) ON CONFLICT (secret_id) DO UPDATE SET ${updates}`, values);
   }
 
   async getPolicy(secretId: string): Promise<RotationRecord | null> {
