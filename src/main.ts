@@ -221,6 +221,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
     console: { sessions, cookies: { secure: config.consoleSecureCookies === 'on' }, idleSeconds: config.consoleIdleMinutes * 60, regions },
     operations: operations.appOptions({ ping: () => storage.ping(), auditHealthy: () => audit.healthy(), schemaVersions: () => storage.schemaVersions() }),
     https: operations.https,
+    trustProxy: config.trustProxy,
   });
   await app.listen({ host: config.listen.host, port: config.listen.port });
   const address = app.server.address();

@@ -24,6 +24,7 @@ export const defaults = {
   consoleSessionHours: 12,
   consoleSecureCookies: 'off',
   metrics: 'on',
+  trustProxy: '',
   hsmKeyLabel: 'coffer-root-key',
 } as const;
 
@@ -107,6 +108,10 @@ const configSchema = z
     tlsCert: z.string().min(1).optional().describe('PEM certificate chain the listener serves; reloaded on SIGHUP'),
     tlsKey: z.string().min(1).optional().describe('PEM private key of that certificate'),
     metrics: z.enum(['on', 'off']).describe('Prometheus metrics at /metrics, unauthenticated'),
+    trustProxy: z
+      .string()
+      .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/, 'each entry is an IP address or a CIDR range'))),
   })
   .refine((config) => config.storage !== 'postgres' || Boolean(config.postgresUrl), {
     message: 'storage=postgres needs --postgres-url or COFFER_POSTGRES_URL',
@@ -189,6 +194,7 @@ const ENV_NAMES = {
   tlsCert: 'COFFER_TLS_CERT',
   tlsKey: 'COFFER_TLS_KEY',
   metrics: 'COFFER_METRICS',
+  trustProxy: 'COFFER_TRUST_PROXY',
 } as const;
 
 export class ConfigError extends Error {}

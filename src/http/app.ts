@@ -29,6 +29,8 @@ export interface AppOptions {
   operations?: OperationsOptions;
   /** PEM certificate and key: the listener speaks HTTPS. */
   https?: { cert: Buffer; key: Buffer };
+  /** Proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client. */
+  trustProxy?: readonly string[];
 }
 
 /** Error a body parser reports; every adapter renders it in its own envelope. */
@@ -45,9 +47,11 @@ export class BodyError extends Error {
  * Builds the HTTP server: one Fastify instance, one body parser, and each wire API
  * mounted as an encapsulated plugin with its own error envelope.
  */
-export const buildApp = ({ services, logger, vault, console: consoleOptions, operations, https }: AppOptions): FastifyInstance => {
+export const buildApp = ({ services, logger, vault, console: consoleOptions, operations, https, trustProxy = [] }: AppOptions): FastifyInstance => {
   const app = Fastify({
     ...(https ? { https } : {}),
+    // The client address feeds the failed-authentication throttle and the audit trail.
+    ...(trustProxy.length > 0 ? { trustProxy: [...trustProxy] } : {}),
     loggerInstance: logger,
     // Access is recorded by the audit trail, not the operational log.
     logController: new LogController({ disableRequestLogging: true }),
