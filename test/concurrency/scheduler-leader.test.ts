@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { advanceClock, handledBy, runScheduler, TEST_CLOCK_ENV, type PassResult } from '../helpers/scheduler.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -116,5 +117,29 @@ describe('the scheduler\'s leader with two processes on PostgreSQL', () => {
     assert.equal((await call(survivor, 'GET', '/coffer/v1/scheduler')).json.leader, true);
     // Its own timed passes keep it: a later pass still runs here.
     assert.equal((await runScheduler(survivor)).ran, true);
+  });
+
+  it('holds one advisory lock in one session, and takes it again on a new connection when that session is lost', async () => {
+    assert.ok(follower);
+    const survivor = follower;
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const holders = async () =>
+        (
+          await admin.query<{ application_name: string }>(
+            `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE l.locktype = 'advisory' AND l.objid = 7311004 AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          )
+        ).rows.map((row) => row.application_name);
+      assert.deepEqual(await holders(), ['coffer-scheduler']);
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'coffer-scheduler' AND datname = current_database()");
+      assert.ok(await eventually(async () => (await holders()).length === 0, 5_000, 50), 'the terminated session still holds the lock');
+      // The next pass notices the lost session; a pass after it leads again on a new connection.
+      assert.ok(await eventually(async () => (await runScheduler(survivor)).ran, 15_000, 200), 'the lock was not taken again');
+      assert.deepEqual(await holders(), ['coffer-scheduler']);
+    } finally {
+      await admin.end();
+    }
   });
 });
