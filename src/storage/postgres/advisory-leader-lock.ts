@@ -21,13 +21,21 @@ export const openAdvisoryLeaderLock = (url: string): LeaderLock => {
   };
 
   const connect = async (): Promise<pg.Client> => {
-    const fresh = new pg.Client({ connectionString: url, application_name: 'coffer-scheduler', connectionTimeoutMillis: 5_000 });
+    const fresh = new pg.Client({ connectionString: url, application_name: 'coffer-scheduler', connectionTimeoutMillis: 5_000, keepAlive: true });
     // A lost connection is noticed at the next check; it must not crash the process.
     fresh.on('error', () => {
       held = false;
     });
-    await fresh.connect();
-    return fresh;
+    try {
+      await fresh.connect();
+      // A leader cut off by the network (not dead) must not keep the lock for the kernel's
+      // two-hour keepalive default: PostgreSQL ends this session after about 30 s of silence.
+      await fresh.query('SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 4');
+      return fresh;
+    } catch (error) {
+      await fresh.end().catch(() => undefined);
+      throw error;
+    }
   };
 
   return {
