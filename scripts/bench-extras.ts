@@ -42,8 +42,9 @@ const runExtras = async (extras: readonly Extra[]): Promise<void> => {
     writeSection('scale-out', 'Several processes on one PostgreSQL', scaleSection(result));
   }
   if (extras.includes('million')) {
-    const result = await benchMillion(Number(process.env.BENCH_MILLION ?? 1_000_000), seconds);
-    writeSection('million', 'A million secrets', millionSection(result));
+    const count = Number(process.env.BENCH_MILLION ?? 1_000_000);
+    const results = [await benchMillion('sqlite', count, seconds), await benchMillion('postgres', count, seconds)];
+    writeSection('million', 'A million secrets', millionSection(results));
   }
 };
 

@@ -1,12 +1,14 @@
 // `npm run bench -- --million`: latency of a list by path and of an access by id with a
-// million secrets stored in PostgreSQL, and the resident memory of the serving process.
+// million secrets stored, on each engine, and the resident memory of the serving process.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createTestDatabase } from '../test/helpers/postgres.js';
 import { scalewayHttp } from '../test/helpers/scaleway-http.js';
 import { startServer, type TestServer } from '../test/helpers/server.js';
-import { SEED_FOLDERS, seededPayload, seededSecretId, seedPostgres } from './bench-seed.js';
+import { SEED_FOLDERS, seededPayload, seededSecretId, seedPostgres, seedSqlite } from './bench-seed.js';
 
 export interface Latency {
   requests: number;
@@ -17,6 +19,7 @@ export interface Latency {
 }
 
 export interface MillionResult {
+  engine: 'sqlite' | 'postgres';
   secrets: number;
   seedSeconds: number;
   connections: number;
@@ -47,13 +50,20 @@ const measure = async (server: TestServer, path: () => string, connections: numb
   return { requests: result.requests.total, requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.errors + result.non2xx };
 };
 
-export const benchMillion = async (count: number, seconds: number, log: (line: string) => void = console.log): Promise<MillionResult> => {
-  const database = await createTestDatabase();
+export const benchMillion = async (engine: 'sqlite' | 'postgres', count: number, seconds: number, log: (line: string) => void = console.log): Promise<MillionResult> => {
+  const database = engine === 'postgres' ? await createTestDatabase() : undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), 'coffer-million-'));
   const rootKey = randomBytes(32);
-  const options = { compiled: true, storage: 'postgres' as const, postgresUrl: database.url, env: { COFFER_LOG_LEVEL: 'error', COFFER_ROOT_KEY: rootKey.toString('base64') } };
+  const options = {
+    compiled: true,
+    storage: engine,
+    dataDir,
+    ...(database ? { postgresUrl: database.url } : {}),
+    env: { COFFER_LOG_LEVEL: 'error', COFFER_ROOT_KEY: rootKey.toString('base64') },
+  };
   let server = await startServer(options);
   try {
-    log(`PostgreSQL with ${count} secrets:`);
+    log(`${engine} with ${count} secrets:`);
     // One secret through the API: its rows are the template of the seeded ones, and it makes the project's KEK.
     const api = scalewayHttp(server);
     const templateId = await api.createSecret({ name: 'template', path: '/template', project_id: server.projectId });
@@ -61,7 +71,11 @@ export const benchMillion = async (count: number, seconds: number, log: (line: s
     const identity = server;
     await server.stop();
     const seeding = Date.now();
-    await seedPostgres(database.url, templateId, rootKey, count, log);
+    if (database) {
+      await seedPostgres(database.url, templateId, rootKey, count, log);
+    } else {
+      seedSqlite(dataDir, templateId, rootKey, count, log);
+    }
     const seedSeconds = (Date.now() - seeding) / 1000;
     // A fresh process: its memory is what serving a million secrets costs, not what seeding left.
     server = await startServer({ ...options, identity });
@@ -81,28 +95,37 @@ export const benchMillion = async (count: number, seconds: number, log: (line: s
     const list = await measure(server, listPath, connections, seconds);
     const access = await measure(server, accessPath, connections, seconds);
     const memory = memoryOf(server.process.pid);
-    const result = { secrets: count, seedSeconds, connections, seconds, list, access, rssMiB: memory.rss, peakRssMiB: memory.peak };
+    const result = { engine, secrets: count, seedSeconds, connections, seconds, list, access, rssMiB: memory.rss, peakRssMiB: memory.peak };
     log(`  list by path: p50 ${list.p50} ms, p99 ${list.p99} ms; access by id: p50 ${access.p50} ms, p99 ${access.p99} ms; RSS ${memory.rss.toFixed(0)} MiB (peak ${memory.peak.toFixed(0)} MiB)`);
     return result;
   } finally {
     await server.stop();
-    await database.drop();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 };
 
 /** The section of docs/benchmarks.md this bench writes. */
-export const millionSection = (result: MillionResult): string[] => {
+export const millionSection = (results: readonly MillionResult[]): string[] => {
   const verdict = (value: number, target: number) => (value <= target ? 'met' : 'missed');
-  const row = (name: string, latency: Latency, target: number) =>
-    `| ${name} | ${latency.p50} | ${latency.p99} | ${target} | ${verdict(latency.p99, target)} | ${Math.round(latency.requestsPerSecond)} | ${latency.failures} |`;
-  return [
-    `Seeded in ${result.seedSeconds.toFixed(0)} s: ${result.secrets} secrets spread evenly over ${SEED_FOLDERS} paths of one project, each with one version holding a real payload sealed under its own data key (see scripts/bench-seed.ts). Measured with ${result.connections} connection for ${result.seconds} s each, from a freshly started process.`,
-    '',
-    '| request | p50 ms | p99 ms | target p99 ms | target | req/s | errors |',
-    '|---|---|---|---|---|---|---|',
-    row(`list by path (page of 20 of ${Math.round(result.secrets / SEED_FOLDERS)})`, result.list, MILLION_TARGETS.listP99),
-    row('access by id (latest version, random secret)', result.access, MILLION_TARGETS.accessP99),
-    '',
-    `RSS of the serving process after both runs: ${result.rssMiB.toFixed(0)} MiB (peak ${result.peakRssMiB.toFixed(0)} MiB); target ≤ ${MILLION_TARGETS.rssMiB} MiB: ${verdict(result.peakRssMiB, MILLION_TARGETS.rssMiB)}.`,
-  ];
+  const row = (result: MillionResult, name: string, latency: Latency, target: number) =>
+    `| ${result.engine} | ${name} | ${latency.p50} | ${latency.p99} | ${target} | ${verdict(latency.p99, target)} | ${Math.round(latency.requestsPerSecond)} | ${latency.failures} |`;
+  const first = results[0];
+  return first === undefined
+    ? []
+    : [
+        `${first.secrets} secrets spread evenly over ${SEED_FOLDERS} paths of one project, each with one version holding a real payload sealed under its own data key, seeded in SQL (see scripts/bench-seed.ts). Measured with ${first.connections} connection (requests one after the other: latency, not throughput) for ${first.seconds} s each after a 3 s warm-up, from a freshly started process; every request writes its audit event durably before it is answered.`,
+        '',
+        '| engine | request | p50 ms | p99 ms | target p99 ms | target | req/s | errors |',
+        '|---|---|---|---|---|---|---|---|',
+        ...results.flatMap((result) => [
+          row(result, `list by path (page of 20 of ${Math.round(result.secrets / SEED_FOLDERS)})`, result.list, MILLION_TARGETS.listP99),
+          row(result, 'access by id (latest version, random secret)', result.access, MILLION_TARGETS.accessP99),
+        ]),
+        '',
+        ...results.map(
+          (result) =>
+            `${result.engine}: seeded in ${result.seedSeconds.toFixed(0)} s; RSS of the serving process after both runs ${result.rssMiB.toFixed(0)} MiB (peak ${result.peakRssMiB.toFixed(0)} MiB), target ≤ ${MILLION_TARGETS.rssMiB} MiB: ${verdict(result.peakRssMiB, MILLION_TARGETS.rssMiB)}.`,
+        ),
+      ];
 };
