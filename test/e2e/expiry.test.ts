@@ -147,6 +147,11 @@ describe('expiry and restore through every API', () => {
         [3, 'disabled'],
       ],
     );
+    // Enabling a version again re-arms its deactivation, as Vault's undelete does.
+    assert.equal((await call('POST', `${SCW}/secrets/${id}/versions/2/enable`)).status, 200);
+    assert.equal((await call('GET', `${SCW}/secrets/${id}/versions/2/access`)).status, 200);
+    await advanceClock(server, 3601);
+    assert.equal((await call('GET', `${SCW}/secrets/${id}/versions/2/access`)).status, 412);
     const ovhVersions = await call('GET', `/api/${okms}/v2/secret/aging/version`);
     assert.match(ovhVersions.text, /"id":3,"state":"deactivated"|"state":"deactivated"[^}]*"id":3/);
   });

@@ -13,7 +13,7 @@ import {
   versionNotFound,
   type SecretsAuthorizer,
 } from './secret-guards.js';
-import type { EphemeralProperties, RevisionSelector, SecretVersion, VersionStatus, VersionView } from './secret-model.js';
+import type { EphemeralProperties, RevisionSelector, Secret, SecretVersion, VersionStatus, VersionView } from './secret-model.js';
 
 const view = (version: SecretVersion, versionCount: number): VersionView => ({
   ...version,
@@ -67,7 +67,7 @@ export const createVersionService = ({ store, keys, iam, clock, regions }: Versi
     secretId: string,
     selector: RevisionSelector,
     action: 'secrets:version:update' | 'secrets:version:delete',
-    change: (version: SecretVersion, now: number, policy: Parameters<typeof ephemeralPropertiesFor>[0]) => SecretVersion,
+    change: (version: SecretVersion, now: number, policy: Parameters<typeof ephemeralPropertiesFor>[0], secret: Secret) => SecretVersion,
   ): Promise<VersionView> => {
     const target = await loadVersion(actor, region, secretId, selector, action);
     const now = clock.nowMicros();
@@ -75,7 +75,7 @@ export const createVersionService = ({ store, keys, iam, clock, regions }: Versi
     const updated = await store.updateVersion(secretId, target.revision, (version, secret) => {
       assertNotScheduledForDeletion(secret);
       versionCount = secret.versionCount;
-      return change(version, now, secret.ephemeralPolicy);
+      return change(version, now, secret.ephemeralPolicy, secret);
     });
     return view(updated, versionCount);
   };
@@ -136,15 +136,16 @@ export const createVersionService = ({ store, keys, iam, clock, regions }: Versi
     },
 
     enable: (actor: Actor, region: string, secretId: string, selector: RevisionSelector) =>
-      transition(actor, region, secretId, selector, 'secrets:version:update', (version, now, policy) => {
+      transition(actor, region, secretId, selector, 'secrets:version:update', (version, now, _policy, secret) => {
         if (version.status === 'enabled') {
           return version;
         }
         if (version.status !== 'disabled') {
           throw preconditionFailed('secret_version_not_disabled', `secret version ${version.revision} is ${version.status} and cannot be enabled`);
         }
-        // Enabling amounts to recreating the version: its expiry restarts from the current policy.
-        return { ...version, status: 'enabled', ephemeral: ephemeralPropertiesFor(policy, now), disabledAt: null, updatedAt: now };
+        // Enabling amounts to recreating the version: its expiry restarts from the current
+        // policy and deactivate_version_after (as Vault's undelete re-arms deletion_time).
+        return { ...version, status: 'enabled', ephemeral: ephemeralForNewVersion(secret, now), disabledAt: null, updatedAt: now };
       }),
 
     disable: (actor: Actor, region: string, secretId: string, selector: RevisionSelector) =>
