@@ -107,4 +107,15 @@ describe('coffer export and coffer import between two servers', () => {
     assert.equal(malformed.status, 400);
     assert.match(await malformed.text(), /recipient/);
   });
+
+  it('refuses to export a deactivated secret, naming it', async () => {
+    const scw = scalewayHttp(source);
+    const id = await scw.createSecret({ name: 'switched-off', project_id: source.projectId, path: '/off', tags: ['off'] });
+    await scw.addVersion(id, 'value of a deactivated secret');
+    const disabled = await fetch(`${source.url}/coffer/v1/regions/fr-par/secrets/${id}/disable`, { method: 'POST', headers: { 'x-auth-token': source.secretKey, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(disabled.status, 200, await disabled.text());
+    const refused = cli(source, ['export', '--recipient', publicKey, '--tag', 'off', '--out', join(dir, 'off.export')]);
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /412.*\/off\/switched-off is deactivated or expired/);
+  });
 });

@@ -1,8 +1,8 @@
 import { createExportWriter, type ExportVersionMeta } from '../../shared/backup/export-format.js';
 import { parsePublicKey, RecipientKeyError } from '../../shared/backup/recipient-keys.js';
 import { formatMicros, type Clock } from '../../shared/clock.js';
-import { invalidField } from '../../shared/errors.js';
-import type { Actor, IamService, Project } from '../iam/index.js';
+import { invalidField, preconditionFailed } from '../../shared/errors.js';
+import { fullSecretPath, type Actor, type IamService, type Project } from '../iam/index.js';
 import type { KeyService } from '../keys/index.js';
 import { authorizeSecret, type Secret, type SecretService, type SecretStore } from '../secrets/index.js';
 
@@ -30,7 +30,7 @@ const ALL_VERSIONS = { page: 1, pageSize: 1_000_000 };
  * and sealed at once to the recipient's key: no clear value leaves the process.
  */
 export const createExportService = ({ store, secrets, keys, iam, clock }: ExportServiceDeps) => {
-  async function* linesOf(actor: Actor, request: ExportRequest, project: Project, selected: Secret[]): AsyncGenerator<string> {
+  async function* linesOf(request: ExportRequest, project: Project, selected: Secret[]): AsyncGenerator<string> {
     const writer = createExportWriter(request.recipient, { region: request.region, project_id: project.id, path_prefix: request.pathPrefix, tags: request.tags }, formatMicros(clock.nowMicros()));
     yield writer.header();
     for (const secret of selected) {
@@ -73,10 +73,18 @@ export const createExportService = ({ store, secrets, keys, iam, clock }: Export
         tags: request.tags,
         scheduledForDeletion: false,
       });
+      const now = clock.nowMicros();
       for (const secret of selected) {
         authorizeSecret(iam, actor, secret, secret.id, 'secrets:version:access');
+        // A deactivated or expired secret serves no payload through any API, exports included.
+        if (secret.disabledAt !== null || (secret.expiresAt !== null && secret.expiresAt <= now)) {
+          throw preconditionFailed(
+            'secret_not_readable',
+            `secret ${fullSecretPath(secret.path, secret.name)} is deactivated or expired, so its payloads cannot be exported: enable it, or leave it out of the selection`,
+          );
+        }
       }
-      return linesOf(actor, request, project, selected);
+      return linesOf(request, project, selected);
     },
   };
 };
