@@ -8,6 +8,15 @@ const eventColumns = EVENT_COLUMNS.split(', ');
 const BIGINT_EVENT_COLUMNS = new Set(['seq', 'recorded_at', 'status']);
 const eventRecordType = eventColumns.map((column) => `${column} ${BIGINT_EVENT_COLUMNS.has(column) ? 'bigint' : 'text'}`).join(', ');
 
+/** Usage totals from a JSON array parameter; the writer sends each (secret, revision, reader) once per batch. */
+const upsertUsageFromJson = (condition: string): string => `
+  INSERT INTO secret_usage (secret_id, revision, reader, access_count, last_accessed_at)
+  SELECT secret_id, revision, reader, access_count, last_accessed_at
+  FROM json_to_recordset(?::json) AS u(secret_id text, revision text, reader text, access_count bigint, last_accessed_at bigint)
+  ${condition}
+  ON CONFLICT (secret_id, revision, reader) DO UPDATE SET access_count = secret_usage.access_count + excluded.access_count,
+    last_accessed_at = GREATEST(secret_usage.last_accessed_at, excluded.last_accessed_at)`;
+
 /**
  * The whole append as one statement, so a batch costs PostgreSQL one round trip and one
  * commit instead of six or more; that round-trip count is what capped audited throughput.
@@ -28,19 +37,25 @@ WITH head AS (
   INSERT INTO audit_events (${EVENT_COLUMNS})
   SELECT ${EVENT_COLUMNS} FROM json_to_recordset(?::json) AS e(${eventRecordType})
   WHERE EXISTS (SELECT 1 FROM head)
-), usage AS (
-  INSERT INTO secret_usage (secret_id, revision, reader, access_count, last_accessed_at)
-  SELECT secret_id, revision, reader, access_count, last_accessed_at
-  FROM json_to_recordset(?::json) AS u(secret_id text, revision text, reader text, access_count bigint, last_accessed_at bigint)
-  WHERE EXISTS (SELECT 1 FROM head)
-  ON CONFLICT (secret_id, revision, reader) DO UPDATE SET access_count = secret_usage.access_count + excluded.access_count,
-    last_accessed_at = GREATEST(secret_usage.last_accessed_at, excluded.last_accessed_at)
-)
+), usage AS (${upsertUsageFromJson('WHERE EXISTS (SELECT 1 FROM head)')})
 SELECT count(*)::int AS advanced FROM head`;
 
+/** Usage with no events (the writer may flush totals alone) moves no chain head. */
+const UPSERT_USAGE_ONLY = upsertUsageFromJson('');
+
 export const appendInOneStatement = async (db: SqlExecutor, batch: AppendBatch): Promise<void> => {
+  const usage = batch.usage.map((delta) => ({
+    secret_id: delta.secretId,
+    revision: delta.revision,
+    reader: delta.reader,
+    access_count: delta.count,
+    last_accessed_at: delta.lastAccessedAt,
+  }));
   const first = batch.events[0];
   if (!first) {
+    if (usage.length > 0) {
+      await db.run(UPSERT_USAGE_ONLY, [JSON.stringify(usage)]);
+    }
     return;
   }
   const previousSeq = first.seq - 1;
@@ -52,13 +67,6 @@ export const appendInOneStatement = async (db: SqlExecutor, batch: AppendBatch):
     const values = eventValues(event);
     return Object.fromEntries(eventColumns.map((column, index) => [column, values[index]]));
   });
-  const usage = batch.usage.map((delta) => ({
-    secret_id: delta.secretId,
-    revision: delta.revision,
-    reader: delta.reader,
-    access_count: delta.count,
-    last_accessed_at: delta.lastAccessedAt,
-  }));
   const row = await db.get<{ advanced: number }>(APPEND, [
     chain.chainId,
     chain.startedAt,
