@@ -48,6 +48,13 @@ describe('probes and metrics over HTTP', () => {
     assert.deepEqual(await getJson(`${server.url}/health`), { status: 200, json: { status: 'ok' } });
   });
 
+  it('answers probes and /openapi.json whatever session cookie a browser still sends', async () => {
+    for (const path of ['/livez', '/readyz', '/metrics', '/openapi.json']) {
+      const response = await fetch(`${server.url}${path}`, { headers: { cookie: 'coffer_session=ended-long-ago' } });
+      assert.equal(response.status, 200, path);
+    }
+  });
+
   it('counts requests by API, route pattern and status class, with no id, name or key in any label', async () => {
     const scw = scalewayHttp(server);
     const name = `metric-${randomUUID().slice(0, 8)}`;

@@ -2,14 +2,21 @@ import type { FastifyInstance } from 'fastify';
 import type { SessionService } from '../../core/sessions/index.js';
 import { AppError } from '../../shared/errors.js';
 import { headerTokenOf, useSessionSecret } from '../auth.js';
+import { PROBE_PATHS } from '../observability/index.js';
 import { CSRF_HEADER, SESSION_COOKIE, cookieOf, isMutating } from './cookies.js';
 
 /**
  * Paths the cookie does not authenticate: the console's files and sign-in handle it
- * themselves, and an ended session must not make /health or /metadata fail.
+ * themselves, and an ended session must not make the probes, /metadata or /openapi.json fail.
  */
 const ignoresCookie = (url: string): boolean =>
-  url === '/console' || url.startsWith('/console/') || url.startsWith('/console?') || url.startsWith(SESSION_PATH) || url === '/health' || url === '/metadata';
+  url === '/console' ||
+  url.startsWith('/console/') ||
+  url.startsWith('/console?') ||
+  url.startsWith(SESSION_PATH) ||
+  PROBE_PATHS.has(url) ||
+  url === '/metadata' ||
+  url === '/openapi.json';
 
 export const SESSION_PATH = '/coffer/v1/session';
 
