@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { scalewayHttp } from '../helpers/scaleway-http.js';
 import { startServer, startServerOn, type TestServer } from '../helpers/server.js';
@@ -125,6 +128,40 @@ describe('COFFER_METRICS=off', () => {
   });
 });
 
+/** Asks /readyz until it answers `status` (10 s at most): the trail retries its writes every second. */
+const readyzUntil = async (url: string, status: number): Promise<{ status: number; json: Record<string, unknown> }> => {
+  let last = await getJson(`${url}/readyz`);
+  for (let attempt = 0; attempt < 100 && last.status !== status; attempt += 1) {
+    await sleep(100);
+    last = await getJson(`${url}/readyz`);
+  }
+  return last;
+};
+
+describe('readiness while the audit trail cannot write', () => {
+  it('is 503 naming the audit trail, with coffer_audit_healthy 0, and ready again once it can', async () => {
+    const server = await startServer();
+    const auditDb = new Database(join(server.dataDir, 'audit.db'));
+    auditDb.pragma('busy_timeout = 5000');
+    try {
+      auditDb.exec("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+      const refused = await fetch(`${server.url}/coffer/v1/whoami`, { headers: { 'x-auth-token': server.secretKey } });
+      assert.equal(refused.status, 503, 'a request whose event cannot be written is refused');
+      const down = await getJson(`${server.url}/readyz`);
+      assert.equal(down.status, 503);
+      assert.deepEqual(down.json.checks, { store: 'ok', migrations: 'ok', audit: 'failing' });
+      assert.match(String((down.json.reasons as string[])[0]), /audit trail cannot write/);
+      const metrics = parseMetrics(await fetch(`${server.url}/metrics`).then((response) => response.text()));
+      assert.equal(sum(metrics, 'coffer_audit_healthy'), 0);
+      auditDb.exec('DROP TRIGGER refuse_audit');
+      assert.equal((await readyzUntil(server.url, 200)).status, 200, 'ready again once the trail writes');
+    } finally {
+      auditDb.close();
+      await server.stop();
+    }
+  });
+});
+
 describe('readiness on PostgreSQL', () => {
   it('is 503 with a reason while the schema is ahead of this process or the database is gone, and ready again after', async () => {
     const running = await startServerOn('postgres');
@@ -156,11 +193,7 @@ describe('readiness on PostgreSQL', () => {
       assert.equal((gone.json.checks as Record<string, string>).store, 'failing');
       assert.match(String((gone.json.reasons as string[])[0]), /the store is unreachable/);
       await control.query(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS true`);
-      let back = 0;
-      for (let attempt = 0; attempt < 50 && back !== 200; attempt += 1) {
-        back = (await getJson(`${running.server.url}/readyz`)).status;
-      }
-      assert.equal(back, 200, 'ready again once the database is back');
+      assert.equal((await readyzUntil(running.server.url, 200)).status, 200, 'ready again once the database is back');
     } finally {
       await control.end();
       await running.stop();
