@@ -39,6 +39,10 @@ const columnsOf = async (driver: SqlDriver, table: string): Promise<string[]> =>
 
 const refuse = (message: string): AppError => new AppError('failed_precondition', message, { precondition: 'restore_target' });
 
+/** The driver's code and message (never row values: storage sanitizes causes), for the operator. */
+const causeOf = (error: unknown): string =>
+  error instanceof AppError && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+
 // Both engines accept this many bound values in one statement, with room to spare.
 const MAX_PARAMS = 30_000;
 
@@ -118,7 +122,11 @@ export const openRestoreTarget = (options: StorageOptions): RestoreTarget => {
           if (!tx) {
             throw refuse(`table ${batch.table} is not in the target schema`);
           }
-          await insertBatch(tx, batch);
+          try {
+            await insertBatch(tx, batch);
+          } catch (error) {
+            throw refuse(`the rows of ${batch.table} do not fit the target (${causeOf(error)}): rolled back`);
+          }
           count += batch.rows.length;
           onRows?.(count);
         }
