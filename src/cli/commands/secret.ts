@@ -120,18 +120,33 @@ export const registerSecret = (program: Command): void => {
       }),
     );
 
-  withConnection(secret.command('delete').description('schedule secrets for deletion (restorable until the purge)').argument('<secrets...>', 'ids or /folder/name paths')).action(
-    act(async (command) => {
-      const session = openSession(command);
-      const targets = command.processedArgs[0] as string[];
-      const progress = targets.length > 1 ? createProgress('deleting') : undefined;
-      for (const [index, target] of targets.entries()) {
-        await session.call('DELETE', `${session.base}/secrets/${await secretIdOf(session, target)}`);
-        progress?.update(index + 1, targets.length);
-      }
-      progress?.finish();
-    }),
-  );
+  withConnection(secret.command('delete').description('schedule secrets for deletion (restorable until the purge)').argument('<secrets...>', 'ids or /folder/name paths'))
+    .option('--window-days <days>', 'days until the purge, 7 to 30 (default: the server\'s, 7)')
+    .option('--force', 'purge at once, for good (needs --confirm)')
+    .option('--confirm <id>', 'the secret id again, to confirm --force')
+    .action(
+      act(async (command) => {
+        const session = openSession(command);
+        const options = command.opts<{ windowDays?: string; force?: boolean; confirm?: string }>();
+        const targets = command.processedArgs[0] as string[];
+        const progress = targets.length > 1 ? createProgress('deleting') : undefined;
+        // A window or a forced purge is Coffer's own endpoint; the plain delete stays Scaleway's.
+        const body =
+          options.windowDays === undefined && options.force !== true
+            ? null
+            : { ...(options.windowDays === undefined ? {} : { window_days: Number(options.windowDays) }), ...(options.force ? { force: true } : {}), ...(options.confirm === undefined ? {} : { confirm: options.confirm }) };
+        for (const [index, target] of targets.entries()) {
+          const id = await secretIdOf(session, target);
+          if (body === null) {
+            await session.call('DELETE', `${session.base}/secrets/${id}`);
+          } else {
+            printObject(session.format, (await session.call('POST', `/coffer/v1/regions/${encodeURIComponent(session.client.region)}/secrets/${id}/schedule-deletion`, body)) ?? {});
+          }
+          progress?.update(index + 1, targets.length);
+        }
+        progress?.finish();
+      }),
+    );
 
   for (const [verb, description] of [
     ['restore', 'bring back a secret scheduled for deletion'],
