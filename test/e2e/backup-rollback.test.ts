@@ -17,10 +17,11 @@ const passphrase = 'rollback test passphrase';
  * stand: the versions of a secret that is not in it. The restore fails on a foreign key
  * half-way through the rows and rolls everything back: the target's tables stay empty.
  */
-describe('restore of rows that break a constraint rolls back to an empty store', () => {
+describe('restore of rows that break a constraint rolls back to an empty store; a newer schema is refused', () => {
   const dir = workDir();
   let server: TestServer;
   let broken: string;
+  let newer: string;
 
   before(async () => {
     server = await startServer();
@@ -46,6 +47,16 @@ describe('restore of rows that break a constraint rolls back to an empty store',
     }
     await archive.write(writer.trailer());
     await archive.finish();
+    // The same rows, from a schema this Coffer does not know yet.
+    const future = createBackupWriter();
+    newer = join(dir, 'newer.bak');
+    const newerArchive = await createArchiveFile(newer, { kind: 'passphrase', passphrase });
+    await newerArchive.write(future.header({ ...header, schema_version: header.schema_version + 100 }));
+    for (const batch of batches) {
+      await newerArchive.write(future.rows(batch.table, batch.rows));
+    }
+    await newerArchive.write(future.trailer());
+    await newerArchive.finish();
     ok(cli(null, ['restore', broken, '--verify-only', '--passphrase-file', passphraseFile(dir, passphrase)]), 'the broken archive is well-formed');
   });
   after(async () => server.stop());
@@ -67,6 +78,12 @@ describe('restore of rows that break a constraint rolls back to an empty store',
         db.close();
       }
     }
+  });
+
+  it('refuses an archive from a newer schema before writing', () => {
+    const result = cli(null, ['restore', newer, '--storage', 'sqlite', '--data-dir', join(dir, 'newer-target'), '--passphrase-file', passphraseFile(dir, passphrase)]);
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /restore refused, nothing written: the archive's schema \(version \d+\) is newer than this Coffer knows/);
   });
 
   it('on PostgreSQL', async () => {
