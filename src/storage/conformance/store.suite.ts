@@ -14,6 +14,7 @@ import { maintenanceCases } from './maintenance.cases.js';
 import { deletionExpiryCases } from './deletion-expiry.cases.js';
 import { secretCases } from './secret.cases.js';
 import { rotationCases } from './rotation.cases.js';
+import { rootCases } from './root.cases.js';
 import { sessionCases } from './session.cases.js';
 import { versionCases } from './version.cases.js';
 
@@ -53,5 +54,6 @@ export const runStoreConformanceSuite = (name: string, open: () => Promise<Opene
     describe('console sessions', () => sessionCases(storage));
     describe('lifecycle events and webhooks', () => eventCases(storage));
     describe('rotation policies', () => rotationCases(storage));
+    describe('root-key migration', () => rootCases(storage));
   });
 };
