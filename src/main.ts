@@ -70,6 +70,11 @@ export const startServer = async (config: Config, announce: Announce = console.l
   // Caches of keys and grants hear every process's writes (LISTEN/NOTIFY on PostgreSQL).
   const invalidation = openCacheInvalidation(config.storage === 'postgres' ? (config.postgresUrl ?? '') : null);
   const iamStore = withIamInvalidation(storage.iam, invalidation);
+  operations.metrics?.registerGauge(
+    'coffer_cache_invalidation_listening',
+    "1 while this process hears the other processes' cache invalidations (always with SQLite); 0 while its caches fall back to 1 s lifetimes.",
+    () => (invalidation.listening() ? 1 : 0),
+  );
   const iam = createIamService({
     store: iamStore,
     invalidation,

@@ -2,6 +2,8 @@ import { createLocalInvalidation, type CacheInvalidation } from '../core/cache/i
 import { startPostgresInvalidation } from './postgres/invalidation-listener.js';
 
 export interface ProcessInvalidation extends CacheInvalidation {
+  /** Whether other processes' invalidations are arriving; always true with one process. */
+  listening(): boolean;
   close(): Promise<void>;
 }
 
@@ -10,4 +12,4 @@ export interface ProcessInvalidation extends CacheInvalidation {
  * PostgreSQL may have several, which hear each other through LISTEN/NOTIFY.
  */
 export const openCacheInvalidation = (postgresUrl: string | null): ProcessInvalidation =>
-  postgresUrl === null ? { ...createLocalInvalidation(), close: () => Promise.resolve() } : startPostgresInvalidation(postgresUrl);
+  postgresUrl === null ? { ...createLocalInvalidation(), listening: () => true, close: () => Promise.resolve() } : startPostgresInvalidation(postgresUrl);

@@ -106,6 +106,10 @@ describe('three Coffer processes on one PostgreSQL, one killed and restarted und
     await load.stop();
 
     const live = servers.filter((server): server is TestServer => server !== null);
+    for (const server of live) {
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      assert.match(metrics, /^coffer_cache_invalidation_listening 1$/m, `${server.url} hears the others again`);
+    }
     const reads = await checkAcknowledged(restarted, load.secrets);
     await checkVersionSequences(first, load.secrets);
     for (const accessKey of load.apiKeys) {
