@@ -29,7 +29,7 @@ export const publishingStore = <T extends object>(
         await invalidation.publish(topic, keyOf(args));
       }
     };
-    Object.defineProperty(wrapped, name, { value: publishing, enumerable: true });
+    Object.defineProperty(wrapped, name, { value: publishing, enumerable: true, writable: true, configurable: true });
   }
   return wrapped;
 };
