@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { promisify } from 'node:util';
+import { ROOT_DIR, startServer, type TestServer } from '../helpers/server.js';
 import { httpsGet, makeTestPki, type TestPki } from '../helpers/tls-files.js';
 
 /** Waits (10 s at most) for the server's output after `from` to show `pattern`. */
@@ -50,6 +52,17 @@ describe('TLS on the listener, reloaded on SIGHUP', () => {
       () => 'refused',
     );
     assert.equal(whoami, 'refused', 'plain HTTP on the TLS port gets no answer');
+  });
+
+  it('serves the coffer CLI over HTTPS when it trusts the CA (NODE_EXTRA_CA_CERTS), and not otherwise', async () => {
+    const caFile = join(pki.dir, 'ca.pem');
+    const cli = (env: Record<string, string>) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT_DIR, 'src/cli/index.ts'), 'iam', 'whoami', '--output', 'json'], {
+        env: { ...process.env, COFFER_ADDR: server.url, COFFER_SECRET_KEY: server.secretKey, ...env },
+      });
+    const trusted = await cli({ NODE_EXTRA_CA_CERTS: caFile });
+    assert.equal((JSON.parse(trusted.stdout) as { access_key: string }).access_key, server.accessKey);
+    await assert.rejects(cli({}), 'an unknown CA is refused');
   });
 
   it('gives new connections the new certificate after SIGHUP, and keeps open ones', async () => {
