@@ -9,7 +9,7 @@ import { act, collect, openSession, withConnection } from './common.js';
 import { identityOf, recipientOf } from './backup-keys.js';
 import { importSecrets } from './transfer-import.js';
 
-/** Streams the server's export (already sealed to the recipient) into a file; kept only when complete. */
+/** Writes the server's export (payloads already sealed to the recipient) to a file, kept only when its trailer arrived. */
 const exportSecrets = async (command: Command): Promise<void> => {
   const options = command.opts<{ recipient: string; out: string; pathPrefix?: string; tag?: string[]; project?: string; region?: string }>();
   const client = createClient(command.opts());
@@ -29,14 +29,12 @@ const exportSecrets = async (command: Command): Promise<void> => {
   }
   const partial = `${options.out}.partial`;
   const handle = await open(partial, 'w', 0o600);
-  let last = '';
   try {
     const text = await response.text();
     await handle.write(text);
     await handle.sync();
     await handle.close();
-    last = text.trimEnd().split('\n').at(-1) ?? '';
-    const trailer = JSON.parse(last) as { kind?: string; secrets?: number; versions?: number };
+    const trailer = JSON.parse(text.trimEnd().split('\n').at(-1) ?? '') as { kind?: string; secrets?: number; versions?: number };
     if (trailer.kind !== 'trailer') {
       throw new CliError('the export stream ended early, nothing kept', EXIT.failure);
     }
