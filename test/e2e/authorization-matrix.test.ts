@@ -35,6 +35,8 @@ const bodyFor = (route: RouteRights, organizationId: string, projectId: string):
       return { name: 'matrix', organization_id: organizationId };
     case 'PATCH {project}':
       return { description: 'matrix' };
+    case 'PUT deactivate-version-after':
+      return { deactivate_version_after: '720h' };
     case 'PUT rotation-policy':
       return { interval: '24h', generator: { kind: 'password', key: 'password' } };
     case 'POST rotate':
@@ -116,11 +118,14 @@ describe('authorization matrix: routes × permission sets', () => {
   });
   after(async () => server.stop());
 
-  const prepare = async (): Promise<Record<string, string>> => {
+  const prepare = async (route: RouteRights): Promise<Record<string, string>> => {
     const name = `m-${randomUUID().slice(0, 8)}`;
     const created = await admin('POST', '/secret-manager/v1beta1/regions/fr-par/secrets', { name, project_id: server.projectId, type: 'key_value' });
     const secret = String(created.json?.id);
     await admin('POST', `/secret-manager/v1beta1/regions/fr-par/secrets/${secret}/versions`, { data: b64('{"user":"u"}') });
+    if (route.path.endsWith('/restore')) {
+      await admin('POST', `/coffer/v1/regions/fr-par/secrets/${secret}/schedule-deletion`, {});
+    }
     return { secret, key: name, version: '1', project: server.projectId, okms };
   };
 
@@ -131,7 +136,7 @@ describe('authorization matrix: routes × permission sets', () => {
     const mismatches: string[] = [];
     for (const route of ROUTE_ACTIONS) {
       for (const principal of principals) {
-        const values = await prepare();
+        const values = await prepare(route);
         const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
         const answer = await call(route.method, path, principal.secretKey, bodyFor(route, server.organizationId, server.projectId));
         const expected =

@@ -62,6 +62,10 @@ export const ROUTE_ACTIONS: readonly RouteRights[] = [
   { api: 'coffer', method: 'DELETE', path: '/coffer/v1/regions/fr-par/secrets/{secret}/rotation-policy', actions: ['secrets:secret:rotate'] },
   // Without a policy, rotate takes a one-off generator in its body (the matrix sends one).
   { api: 'coffer', method: 'POST', path: '/coffer/v1/regions/fr-par/secrets/{secret}/rotate', actions: ['secrets:secret:rotate'] },
+  { api: 'coffer', method: 'POST', path: '/coffer/v1/regions/fr-par/secrets/{secret}/schedule-deletion', actions: ['secrets:secret:delete'] },
+  // The matrix schedules the secret's deletion first, so that there is something to restore.
+  { api: 'coffer', method: 'POST', path: '/coffer/v1/regions/fr-par/secrets/{secret}/restore', actions: ['secrets:secret:delete'] },
+  { api: 'coffer', method: 'PUT', path: '/coffer/v1/regions/fr-par/secrets/{secret}/deactivate-version-after', actions: ['secrets:secret:update'] },
   { api: 'coffer', method: 'GET', path: '/coffer/v1/scheduler', actions: ['scheduler:status:read'] },
   { api: 'coffer', method: 'POST', path: '/coffer/v1/scheduler/run', actions: ['scheduler:pass:run'] },
   // Exists only on a server started with COFFER_TEST_CLOCK=on (as the matrix test's is).
