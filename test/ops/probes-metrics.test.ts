@@ -182,6 +182,10 @@ describe('readiness on PostgreSQL', () => {
       await admin.end();
     }
 
+    const samples = parseMetrics(await fetch(`${running.server.url}/metrics`).then((response) => response.text()));
+    assert.ok(sum(samples, 'coffer_store_duration_seconds_count', { operation: 'transaction' }) > 0, 'PostgreSQL store calls are timed');
+    assert.equal(sum(samples, 'coffer_cache_invalidation_listening'), 1);
+
     // The database disappears under the running server.
     const control = new pg.Client({ connectionString: database.url.replace(`/${database.name}`, '/postgres') });
     await control.connect();
