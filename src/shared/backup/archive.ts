@@ -20,7 +20,8 @@ export const CHUNK_BYTES = 64 * 1024;
 const TAG_BYTES = 16;
 const MAX_HEADER_BYTES = 4096;
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1 };
-const MAX_SCRYPT_N = 2 ** 20;
+// A crafted header must not make the reader allocate gigabytes: 128·N·r bytes stays ≤ 256 MiB.
+const MAX_SCRYPT_N = 2 ** 18;
 
 export type ArchiveSealKey = { kind: 'passphrase'; passphrase: string } | { kind: 'recipient'; publicKey: string };
 export type ArchiveOpenKey = { kind: 'passphrase'; passphrase: string } | { kind: 'identity'; secretKey: string };
@@ -99,7 +100,7 @@ const parseHeader = (bytes: Buffer): Header => {
     throw new ArchiveError('the archive header is damaged or of an unknown format');
   }
   if (header.kdf === 'scrypt' && typeof header.N === 'number' && typeof header.r === 'number' && typeof header.p === 'number') {
-    if (header.N > MAX_SCRYPT_N || header.r > 32 || header.p > 16) {
+    if (header.N > MAX_SCRYPT_N || header.r > 8 || header.p > 4) {
       throw new ArchiveError('the archive asks for scrypt parameters beyond the accepted limits');
     }
     return parsed as Header;
