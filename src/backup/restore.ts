@@ -1,5 +1,6 @@
 import { ArchiveError, openArchive, type ArchiveOpenKey } from '../shared/backup/archive.js';
 import { BackupFormatError, linesOf, readBackupStream, type BackupHeader } from '../shared/backup/backup-stream.js';
+import { RecipientKeyError } from '../shared/backup/recipient-keys.js';
 import { AppError } from '../shared/errors.js';
 import type { StorageOptions } from '../storage/index.js';
 import { openRestoreTarget } from '../storage/restore-target.js';
@@ -12,7 +13,7 @@ export type Progress = (phase: 'verifying' | 'restoring', done: number, total: n
 const totalRows = (header: BackupHeader): number => header.tables.reduce((sum, table) => sum + table.rows, 0);
 
 const asRestoreError = (error: unknown): unknown =>
-  error instanceof ArchiveError || error instanceof BackupFormatError ? new RestoreError(error.message) : error instanceof AppError ? new RestoreError(error.message) : error;
+  error instanceof ArchiveError || error instanceof BackupFormatError || error instanceof RecipientKeyError || error instanceof AppError ? new RestoreError(error.message) : error;
 
 /** Reads the whole archive, checking every chunk and the stream's trailer; returns its header. */
 export const verifyArchive = async (file: string, key: ArchiveOpenKey, progress?: Progress): Promise<BackupHeader> => {
