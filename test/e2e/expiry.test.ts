@@ -102,6 +102,20 @@ describe('expiry and restore through every API', () => {
     assert.equal(latest?.details.expires_at, again.replace(/\.(\d{3})Z$/, '.$1000Z'));
   });
 
+  it('sends no notice more than 30 days late (a scheduler stopped for a month)', async () => {
+    const id = String((await call('POST', `${SCW}/secrets`, { name: 'forgotten', project_id: server.projectId })).json?.id);
+    assert.equal((await call('POST', `${SCW}/secrets/${id}/versions`, { data: b64('old') })).status, 200);
+    const expiresAt = new Date((await serverNow()) + DAY * 1000).toISOString();
+    assert.equal((await call('PUT', `${COFFER}/${id}/expiration`, { expires_at: expiresAt })).status, 200);
+    await advanceClock(server, 45 * DAY);
+    await runScheduler(server);
+    assert.deepEqual(await eventsOf(id, ['secret.expiring', 'secret.expired']), []);
+    // The expiration itself holds at read time all the same.
+    const read = await call('GET', `${SCW}/secrets/${id}/versions/latest/access`);
+    assert.equal(read.status, 412);
+    assert.equal(read.json?.precondition, 'secret_expired');
+  });
+
   it('deactivates versions older than deactivate_version_after, at read time and by the scheduler, through every API', async () => {
     assert.equal((await call('POST', '/v1/secret/data/aging', { data: { k: 'v1' } })).status, 200);
     const id = await idOf('aging');

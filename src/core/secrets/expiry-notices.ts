@@ -16,6 +16,8 @@ export interface ExpiryNoticeDeps {
 
 const BATCH = 200;
 const SECONDS_PER_DAY = 86_400;
+/** A notice more than this late (the scheduler stopped for a month) is no news: it is not sent. */
+const LATE_NOTICE_SECONDS = 30 * SECONDS_PER_DAY;
 
 /**
  * Publishes `secret.expiring` as each notice point before a secret's expiration passes,
@@ -44,7 +46,9 @@ export const createExpiryNoticeJob = ({ store, events, noticeDays = DEFAULT_EXPI
     async runDue(now) {
       let published = 0;
       for (const secondsBefore of points) {
-        for (const secret of await store.findSecretsDueForExpiryNotice(now + secondsBefore * MICROS_PER_SECOND, secondsBefore, BATCH)) {
+        const until = now + secondsBefore * MICROS_PER_SECOND;
+        const window = { after: until - LATE_NOTICE_SECONDS * MICROS_PER_SECOND, until };
+        for (const secret of await store.findSecretsDueForExpiryNotice(window, secondsBefore, BATCH)) {
           const expiresAt = secret.expiresAt;
           if (expiresAt === null) {
             continue;

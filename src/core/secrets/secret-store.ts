@@ -91,10 +91,11 @@ export interface SecretStore {
    */
   findVersionsDueForPurge(cutoff: number, limit: number): Promise<{ secretId: string; revision: number }[]>;
   /**
-   * Secrets not scheduled for deletion whose expiration is at or before `until` and for
-   * which no notice `secondsBefore` (0: expired) was recorded for that same expiration.
+   * Secrets not scheduled for deletion whose expiration is after `after` and at or before
+   * `until`, for which no notice `secondsBefore` (0: expired) was recorded for that same
+   * expiration. The lower bound keeps each pass's scan to recent expirations.
    */
-  findSecretsDueForExpiryNotice(until: number, secondsBefore: number, limit: number): Promise<Secret[]>;
+  findSecretsDueForExpiryNotice(window: { after: number; until: number }, secondsBefore: number, limit: number): Promise<Secret[]>;
   /** Records that a notice went out; false when it was recorded already (by any process). */
   recordExpiryNotice(notice: { secretId: string; expiresAt: number; secondsBefore: number; sentAt: number }): Promise<boolean>;
   /** Enabled versions whose ephemeral expiry is at or before `now`. */

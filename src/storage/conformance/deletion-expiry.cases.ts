@@ -45,10 +45,12 @@ export const deletionExpiryCases = (storage: StorageRef): void => {
     for (const secret of [soon, later, deleted]) {
       await storage().secrets.insertSecret(secret);
     }
-    const due = async (until: number, secondsBefore: number) =>
-      (await storage().secrets.findSecretsDueForExpiryNotice(until, secondsBefore, 1000)).filter((secret) => [soon.id, later.id, deleted.id].includes(secret.id)).map((secret) => secret.id);
+    const due = async (until: number, secondsBefore: number, after = -10_000_000) =>
+      (await storage().secrets.findSecretsDueForExpiryNotice({ after, until }, secondsBefore, 1000)).filter((secret) => [soon.id, later.id, deleted.id].includes(secret.id)).map((secret) => secret.id);
     assert.deepEqual(await due(-7_500_000, 0), [soon.id]);
     assert.deepEqual(await due(-6_000_000, 0), [soon.id, later.id]);
+    // Expirations at or before `after` are out of the scan.
+    assert.deepEqual(await due(-6_000_000, 0, -8_000_000), [later.id]);
     assert.equal(await storage().secrets.recordExpiryNotice({ secretId: soon.id, expiresAt: -8_000_000, secondsBefore: 0, sentAt: 3 }), true);
     assert.equal(await storage().secrets.recordExpiryNotice({ secretId: soon.id, expiresAt: -8_000_000, secondsBefore: 0, sentAt: 4 }), false);
     assert.deepEqual(await due(-6_000_000, 0), [later.id]);

@@ -2,14 +2,19 @@ import type { Secret } from '../../core/secrets/index.js';
 import { secretColumns, secretFromRow, type SecretRow } from './secret-rows.js';
 import type { SqlDriver } from './sql-driver.js';
 
-export const findSecretsDueForExpiryNotice = async (db: SqlDriver, until: number, secondsBefore: number, limit: number): Promise<Secret[]> => {
+export const findSecretsDueForExpiryNotice = async (
+  db: SqlDriver,
+  window: { after: number; until: number },
+  secondsBefore: number,
+  limit: number,
+): Promise<Secret[]> => {
   const rows = await db.all<SecretRow>(
     `SELECT ${secretColumns('s')} FROM secrets s
-     WHERE s.expires_at <= ? AND s.deletion_requested_at IS NULL
+     WHERE s.expires_at > ? AND s.expires_at <= ? AND s.deletion_requested_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM secret_expiry_notices n
                        WHERE n.secret_id = s.id AND n.expires_at = s.expires_at AND n.seconds_before = ?)
      ORDER BY s.expires_at, s.id LIMIT ?`,
-    [until, secondsBefore, limit],
+    [window.after, window.until, secondsBefore, limit],
   );
   return rows.map(secretFromRow);
 };

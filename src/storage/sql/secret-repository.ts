@@ -192,8 +192,8 @@ export class SqlSecretStore implements SecretStore {
     return versions.findVersionsDueForPurge(this.db, cutoff, limit);
   }
 
-  findSecretsDueForExpiryNotice(until: number, secondsBefore: number, limit: number): Promise<Secret[]> {
-    return findSecretsDueForExpiryNotice(this.db, until, secondsBefore, limit);
+  findSecretsDueForExpiryNotice(window: { after: number; until: number }, secondsBefore: number, limit: number): Promise<Secret[]> {
+    return findSecretsDueForExpiryNotice(this.db, window, secondsBefore, limit);
   }
 
   recordExpiryNotice(notice: { secretId: string; expiresAt: number; secondsBefore: number; sentAt: number }): Promise<boolean> {
