@@ -25,7 +25,9 @@ const backup = async (command: Command): Promise<void> => {
   if (!response.body) {
     throw new CliError('the server sent an empty backup', EXIT.failure);
   }
-  const archive = await createArchiveFile(options.out, key);
+  const archive = await createArchiveFile(options.out, key).catch((error: unknown) => {
+    throw new CliError(`cannot write ${options.out}.partial: ${error instanceof Error ? error.message : String(error)}`, EXIT.config);
+  });
   const progress = createProgress('backing up');
   let total = 0;
   let done = 0;
