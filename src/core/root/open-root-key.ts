@@ -80,6 +80,7 @@ export const openRootKey = async ({
 }): Promise<RootKey> => {
   const protectors = setup.previous ? [setup.primary, setup.previous] : [setup.primary];
   const checkOwner = await verify(store, protectors, setup.primary);
+  // Only to unwrap the stored derivation secret, before it is known: derives nothing.
   const unwrapping = createRootKey(protectors, Buffer.alloc(KEY_BYTES));
   const secret = await derivationSecret(store, setup, checkOwner, unwrapping.unwrap);
   const rootKey = createRootKey(protectors, secret);
