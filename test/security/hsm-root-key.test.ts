@@ -110,11 +110,16 @@ describe('the root key in an HSM (SoftHSM2)', () => {
     assert.doesNotMatch(message, /\n\s+at /, 'no stack trace');
   });
 
-  it('refuses to start when the token is missing, listing the tokens there are', async () => {
+  it('refuses to start when the token is missing, listing the tokens there are, and finds it by slot id', async () => {
     const message = await failedStart(dataDir, { ...token.env, COFFER_HSM_TOKEN_LABEL: 'no-such-token' });
     assert.match(message, /exited with 7/);
     assert.match(message, /token "no-such-token" was not found in the PKCS#11 module .*; tokens present: "coffer-test"/);
     assert.doesNotMatch(message, new RegExp(token.pin));
+    // The same token by its slot id, as the message lists it.
+    const slot = /"coffer-test" \(slot (\d+)\)/.exec(message)?.[1] ?? assert.fail('no slot id in the message');
+    await server.stop();
+    server = await startServer({ dataDir, env: { ...token.env, COFFER_HSM_TOKEN_LABEL: '', COFFER_HSM_SLOT: slot }, identity: server });
+    assert.equal((await scalewayHttp(server).access(written[0]?.id ?? '', 1)).data, written[0]?.value);
   });
 
   it('refuses a missing key label, an unloadable module and a PIN file that is not there', async () => {
