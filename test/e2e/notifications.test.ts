@@ -151,6 +151,16 @@ describe('lifecycle events: webhooks and the change feed (SQLite)', () => {
     assert.equal(text.includes(b64('v1')) || text.includes('"a":"1"'), false, 'no payload in events');
   });
 
+  it('records what the scheduler does: the purge at the end of the deletion window', async () => {
+    const scw = scalewayHttp(server);
+    const id = await scw.createSecret({ name: `purged-${randomUUID().slice(0, 8)}`, project_id: server.projectId });
+    await scw.addVersion(id, 'gone soon');
+    assert.equal((await scw.call('DELETE', `/secrets/${id}`)).status, 204);
+    await advanceAndRun(server, 31 * 86_400);
+    const { events } = await readFeed(server, '', 500);
+    assert.deepEqual(events.filter((event) => event.secret_id === id).map((event) => event.type), ['secret.created', 'version.created', 'secret.scheduled_for_deletion', 'secret.purged']);
+  });
+
   it('paginates the feed in order and resumes from a cursor', async () => {
     const scw = scalewayHttp(server);
     const all = await readFeed(server, '', 500);
