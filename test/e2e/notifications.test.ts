@@ -202,6 +202,9 @@ describe('lifecycle events: webhooks and the change feed (SQLite)', () => {
     const created = await call('POST', '/webhooks', { url: hook.url, path_prefix: '/outage' });
     const webhookId = String(created.json.id);
     const secret = String(created.json.signing_secret);
+    // A healthy subscriber to the same events is not held up by the one that is down.
+    const healthy = await receiver();
+    await call('POST', '/webhooks', { url: healthy.url, path_prefix: '/outage' });
     await hook.down();
     const scw = scalewayHttp(server);
     const id = await scw.createSecret({ name: 'db', path: '/outage', project_id: server.projectId });
@@ -211,6 +214,7 @@ describe('lifecycle events: webhooks and the change feed (SQLite)', () => {
     await scw.call('POST', `/secrets/${id}/versions/2/disable`);
     await runScheduler(server);
     assert.equal(hook.received.length, 0);
+    assert.equal(healthy.received.length, 6);
     let state = await call('GET', `/webhooks/${webhookId}`);
     assert.equal((state.json.delivery as Record<string, unknown>).attempts, 1);
     assert.ok(String((state.json.delivery as Record<string, unknown>).last_error).length > 0);
