@@ -161,6 +161,22 @@ describe('lifecycle events: webhooks and the change feed (SQLite)', () => {
     assert.deepEqual(events.filter((event) => event.secret_id === id).map((event) => event.type), ['secret.created', 'version.created', 'secret.scheduled_for_deletion', 'secret.purged']);
   });
 
+  it('gives up on a receiver that does not answer after a short timeout, and retries later', async () => {
+    const hook = await receiver();
+    hook.answer(0);
+    const call = cofferHttp(server);
+    const created = await call('POST', '/webhooks', { url: hook.url, path_prefix: '/hanging' });
+    await scalewayHttp(server).createSecret({ name: 'db', path: '/hanging', project_id: server.projectId });
+    await runScheduler(server);
+    const state = await call('GET', `/webhooks/${String(created.json.id)}`);
+    const delivery = state.json.delivery as Record<string, unknown>;
+    assert.deepEqual([delivery.attempts, delivery.last_error], [1, 'timeout']);
+    assert.equal(hook.received.length, 0);
+    hook.answer(200);
+    await advanceAndRun(server, 60);
+    assert.deepEqual(hook.received.map((request) => request.json.type), ['secret.created']);
+  });
+
   it('paginates the feed in order and resumes from a cursor', async () => {
     const scw = scalewayHttp(server);
     const all = await readFeed(server, '', 500);

@@ -9,7 +9,7 @@ export interface ReceivedRequest {
 
 /**
  * A real HTTP endpoint in the test process that records what it is sent. `answer` sets
- * the status of the following requests; `down()` closes the port (connections refused)
+ * the status of the following requests (0: never answer); `down()` closes the port (connections refused)
  * and `up()` opens the same port again, as a consumer that went away and came back.
  */
 export const startWebhookReceiver = async () => {
@@ -24,6 +24,10 @@ export const startWebhookReceiver = async () => {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
+        if (status === 0) {
+          // Hangs: the sender must give up on its own (closeAllConnections ends it).
+          return;
+        }
         // Only acknowledged deliveries count as received; failed ones are what the sender retries.
         if (status >= 200 && status < 300) {
           received.push({ headers: request.headers, body, json: JSON.parse(body) as Record<string, unknown> });
