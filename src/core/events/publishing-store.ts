@@ -127,11 +127,11 @@ export const publishingSecretStore = (store: SecretStore, events: EventPublisher
 
   // Every other method reaches the store unchanged, including ones added after this was written.
   return new Proxy(store, {
-    get(target, property, receiver) {
+    get(target, property) {
       if (typeof property === 'string' && Object.hasOwn(overrides, property)) {
         return overrides[property as keyof Published];
       }
-      const value: unknown = Reflect.get(target, property, receiver);
+      const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
