@@ -17,9 +17,10 @@ const countedPage = async <Row, Item>(
   params: SqlValue[],
   page: PageRequest,
   map: (row: Counted<Row>) => Item,
+  selectParams: SqlValue[] = params,
 ): Promise<Page<Item>> => {
   const offset = pageOffset(page);
-  const rows = await db.all<Counted<Row>>(`${select} LIMIT ? OFFSET ?`, [...params, page.pageSize, offset]);
+  const rows = await db.all<Counted<Row>>(`${select} LIMIT ? OFFSET ?`, [...selectParams, page.pageSize, offset]);
   const first = rows[0];
   if (first !== undefined) {
     return { items: rows.map(map), totalCount: Number(first.total_count) };
@@ -33,13 +34,17 @@ const countedPage = async <Row, Item>(
 
 export const listSecrets = (db: SqlDriver, filter: SecretFilter, order: SecretOrder, page: PageRequest): Promise<Page<Secret>> => {
   const { where, params } = secretFilterSql(filter);
+  const count = `SELECT COUNT(*) AS total FROM secrets s WHERE ${where}`;
+  // The count is a subquery of the same statement rather than a window over the page's
+  // query: an index can then answer it alone, and the page read only its own rows.
   return countedPage<SecretRow, Secret>(
     db,
-    `SELECT ${secretColumns('s')}, COUNT(*) OVER () AS total_count FROM secrets s WHERE ${where} ORDER BY ${secretOrderSql(order, db.dialect)}`,
-    `SELECT COUNT(*) AS total FROM secrets s WHERE ${where}`,
+    `SELECT ${secretColumns('s')}, (${count}) AS total_count FROM secrets s WHERE ${where} ORDER BY ${secretOrderSql(order, db.dialect)}`,
+    count,
     params,
     page,
     secretFromRow,
+    [...params, ...params],
   );
 };
 

@@ -4,6 +4,7 @@ import { iamUsersSchemaSql, secretLifecycleSchemaSql } from '../sql/shared-migra
 import { rotationSchemaSql } from '../sql/rotation-schema.js';
 import { DELETION_EXPIRY_MIGRATION_NAME, deletionExpirySchemaSql } from '../sql/deletion-expiry-schema.js';
 import { sessionSchemaSql } from '../sql/session-schema.js';
+import { PATH_LISTING_MIGRATION_NAME, pathListingIndexSql } from '../sql/path-listing-index.js';
 import type { Migration } from '../sql/sql-driver.js';
 
 /**
@@ -106,6 +107,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 9, name: DELETION_EXPIRY_MIGRATION_NAME, sql: deletionExpirySchemaSql('INTEGER') },
   { version: 10, name: 'lifecycle events: the ordered event log and webhook subscriptions with their delivery cursors', sql: eventSchemaSql('INTEGER', 'BLOB') },
   { version: 11, name: 'secret rotation: one policy per secret (interval, method, sealed webhook signing secret) and where its rotations stand', sql: rotationSchemaSql('INTEGER', 'BLOB') },
+  { version: 12, name: PATH_LISTING_MIGRATION_NAME, sql: pathListingIndexSql('sqlite') },
 ];
 
 /** The schema history of `audit.db`, SQLite's separate audit file. */
