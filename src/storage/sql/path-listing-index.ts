@@ -13,5 +13,6 @@ export const pathListingIndexSql = (dialect: SqlDialect): string =>
   dialect === 'postgres'
     ? `CREATE INDEX secrets_by_path ON secrets (region, project_id, path, (name COLLATE "C"), id) INCLUDE (organization_id)
          WHERE deletion_requested_at IS NULL`
-    : `CREATE INDEX secrets_by_path ON secrets (region, project_id, path, name, id, organization_id)
+    : // SQLite's planner takes this one for both queries only with organization_id among the equalities.
+      `CREATE INDEX secrets_by_path ON secrets (region, project_id, path, organization_id, name, id)
          WHERE deletion_requested_at IS NULL`;
