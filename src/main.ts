@@ -20,7 +20,7 @@ import {
 import { createOffsetClock, type ScheduledJob } from './core/scheduler/index.js';
 import { createSessionService } from './core/sessions/index.js';
 import { createSecretRotation } from './rotation-wiring.js';
-import { createNotifications, WEBHOOK_SECRET_KEY_LABEL } from './core/events/index.js';
+import { createNotifications, createSecretChangeEvents, WEBHOOK_SECRET_KEY_LABEL } from './core/events/index.js';
 import { buildApp } from './http/app.js';
 import { openCacheInvalidation } from './storage/invalidation.js';
 import { systemClock } from './shared/clock.js';
@@ -57,15 +57,16 @@ export const startServer = async (config: Config, announce: Announce = console.l
     config.storage === 'postgres'
       ? { kind: 'postgres', url: config.postgresUrl ?? '', poolSize: config.postgresPoolSize }
       : { kind: 'sqlite', dataDir: config.dataDir };
-  const storage = await openStorage(storageOptions, operations.metrics?.observeStore);
-  const rootKey = await unlockStore(rootProtectors, storage, announce);
   // The test clock lets tests move time forward over HTTP; never on in production.
   const testClock = config.testClock === 'on' ? createOffsetClock(systemClock) : null;
+  const clock = testClock ?? systemClock;
+  // Each write of the secret store appends its lifecycle events (change feed, webhooks) in its own transaction.
+  const storage = await openStorage(storageOptions, operations.metrics?.observeStore, createSecretChangeEvents({ clock }));
+  const rootKey = await unlockStore(rootProtectors, storage, announce);
   if (testClock) {
     announce('WARNING: COFFER_TEST_CLOCK=on: this server runs on a test clock that any admin key can move forward. Never use it in production.');
     logger.warn({ testClock: true }, 'running on the test clock');
   }
-  const clock = testClock ?? systemClock;
   const regions = config.regions;
   // Caches of keys and grants hear every process's writes (LISTEN/NOTIFY on PostgreSQL).
   const invalidation = openCacheInvalidation(config.storage === 'postgres' ? (config.postgresUrl ?? '') : null);
@@ -103,18 +104,14 @@ export const startServer = async (config: Config, announce: Announce = console.l
     await storage.close();
     throw error;
   }
-  // Every change committed through the secret store port publishes its lifecycle event
-  // (change feed, webhooks): each service and job below gets the publishing store.
   const notifications = createNotifications({
     eventStore: storage.events,
-    secretStore: storage.secrets,
     iam,
     sealingKey: rootKey.deriveKey(WEBHOOK_SECRET_KEY_LABEL),
     clock,
     logger,
     regions,
   });
-  storage.secrets = notifications.secretStore;
   const secrets = createSecretService({ store: storage.secrets, iam, clock, regions, deletionWindowSeconds: config.deletionRetentionSeconds, customerKeys: kms });
   const deletion = createDeletionService({ store: storage.secrets, iam, regions, secrets });
   const versions = createVersionService({ store: storage.secrets, keys, iam, clock, regions });
@@ -137,7 +134,7 @@ export const startServer = async (config: Config, announce: Announce = console.l
   const scheduledJobs: ScheduledJob[] = [
     notifications.deliveryJob,
     ...createSecretMaintenanceJobs({ store: storage.secrets, access, retentionSeconds: config.deletionRetentionSeconds }),
-    createExpiryNoticeJob({ store: storage.secrets, events: notifications.publisher, noticeDays: config.expiryNoticeDays }),
+    createExpiryNoticeJob({ store: storage.secrets, noticeDays: config.expiryNoticeDays }),
     { name: 'kms.maintenance', runDue: async () => Object.values(await kms.maintenance.runOnce()).reduce((sum, count) => sum + count, 0) },
     rotation.job,
   ];

@@ -1,5 +1,5 @@
 import type { AuditStore } from '../core/audit/index.js';
-import type { EventStore } from '../core/events/index.js';
+import type { EventStore, SecretChangeEvents } from '../core/events/index.js';
 import type { SnapshotSource } from '../core/backup/index.js';
 import type { IamStore } from '../core/iam/index.js';
 import type { KeyStore } from '../core/keys/index.js';
@@ -14,6 +14,7 @@ import { openPostgresDriver } from './postgres/postgres-driver.js';
 import { postgresSnapshots } from './postgres/postgres-snapshot.js';
 import { SqlAuditStore } from './sql/audit-repository.js';
 import { SqlAuditWrites } from './sql/audit-writes.js';
+import { recordSecretChangeEvents } from './sql/event-append.js';
 import { SqlEventStore } from './sql/event-repository.js';
 import { SqlIamStore } from './sql/iam-repository.js';
 import { SqlKeyStore } from './sql/key-repository.js';
@@ -101,8 +102,12 @@ const openAuditStore = async (options: StorageOptions, driver: SqlDriver): Promi
   };
 };
 
-/** Opens the configured engine, brings its schema up to date, and returns the core's ports over it. */
-export const openStorage = async (options: StorageOptions, observe?: StoreObserver): Promise<Storage> => {
+/**
+ * Opens the configured engine, brings its schema up to date, and returns the core's ports
+ * over it. With `secretEvents`, each write of the secret store appends the lifecycle
+ * events it makes in its own transaction; without, it makes none (tools, a restore).
+ */
+export const openStorage = async (options: StorageOptions, observe?: StoreObserver, secretEvents?: SecretChangeEvents): Promise<Storage> => {
   const { driver: plain, plan } = open(options);
   const driver = observe ? timedDriver(plain, observe) : plain;
   let audit: Awaited<ReturnType<typeof openAuditStore>>;
@@ -115,7 +120,7 @@ export const openStorage = async (options: StorageOptions, observe?: StoreObserv
   }
   return {
     dialect: driver.dialect,
-    secrets: new SqlSecretStore(driver),
+    secrets: new SqlSecretStore(driver, secretEvents ? recordSecretChangeEvents(driver.dialect, secretEvents) : undefined),
     keys: new SqlKeyStore(driver),
     kms: new SqlKmsStore(driver),
     iam: new SqlIamStore(driver),

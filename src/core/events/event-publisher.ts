@@ -13,10 +13,11 @@ export interface StoredEventPublisherDeps {
 const ATTEMPTS = 3;
 
 /**
- * Appends each event to the store, where the change feed and webhook deliveries read it.
- * Called after the change committed: the change is then a fact, so a store that refuses
- * the event (three times) is reported in the log rather than to the caller, whose
- * request succeeded. That is the gap docs/notifications.md describes.
+ * Appends an event no secret write carries (a rotation's outcome) to the store, where the
+ * change feed and webhook deliveries read it. Called after what it reports was recorded,
+ * so a store that refuses the event (three times) is reported in the log rather than to
+ * the caller. Secrets' own changes do not come here: their events are written in the
+ * change's transaction (see docs/notifications.md).
  */
 export const createStoredEventPublisher = ({ store, clock, logger }: StoredEventPublisherDeps): EventPublisher => ({
   async publish(event: SecretEventInput): Promise<void> {

@@ -1,5 +1,5 @@
 import type { EventFilter, StoredEvent, Webhook, DeliveryState } from './event-model.js';
-import type { SecretEventInput } from './event-types.js';
+import type { EventToStore } from './event-types.js';
 
 /**
  * Persistence of the event log and webhook subscriptions. The log is append-only and
@@ -7,8 +7,12 @@ import type { SecretEventInput } from './event-types.js';
  * engine and with several processes, so a cursor never skips an event.
  */
 export interface EventStore {
-  /** Appends the event and returns it with its sequence. */
-  appendEvent(event: SecretEventInput & { id: string; occurredAt: number }): Promise<StoredEvent>;
+  /**
+   * Appends the event in a transaction of its own and returns it with its sequence. A
+   * secret's changes do not come this way: the secret store appends their events in the
+   * change's own transaction (see SecretChange).
+   */
+  appendEvent(event: EventToStore): Promise<StoredEvent>;
   listEvents(filter: EventFilter): Promise<StoredEvent[]>;
   /** The highest sequence stored, 0 when the log is empty. */
   headSequence(): Promise<number>;

@@ -34,6 +34,9 @@ export interface SecretEventInput {
   details?: Record<string, string | number | boolean | null>;
 }
 
+/** An event ready for the log: its identity and time are given by the core, its sequence by the store. */
+export type EventToStore = SecretEventInput & { id: string; occurredAt: number };
+
 /**
  * Core services publish after their change commits. The implementation stores the event
  * (the change feed and pending deliveries live in the store), so delivery is at least once.

@@ -15,6 +15,7 @@ export { ephemeralPropertiesFor, isExpired } from './ephemeral.js';
 export { normalizePath, validateName } from './secret-rules.js';
 export * from './secret-model.js';
 export type { SecretStore, VersionPlan, VersionWithPayload } from './secret-store.js';
+export type { SecretChange } from './secret-change.js';
 export { createCertificateService } from './certificate-service.js';
 export type { CertificateService } from './certificate-service.js';
 export type { CertificateDetails } from './certificate.js';

@@ -96,8 +96,12 @@ export interface SecretStore {
    * expiration. The lower bound keeps each pass's scan to recent expirations.
    */
   findSecretsDueForExpiryNotice(window: { after: number; until: number }, secondsBefore: number, limit: number): Promise<Secret[]>;
-  /** Records that a notice went out; false when it was recorded already (by any process). */
-  recordExpiryNotice(notice: { secretId: string; expiresAt: number; secondsBefore: number; sentAt: number }): Promise<boolean>;
+  /**
+   * Records a notice point as passed; false when it was recorded already (by any process).
+   * With `announce`, the notice is a change of that secret (`expiry_notice_recorded`),
+   * so its event is written in the same transaction, and only by the call that records it.
+   */
+  recordExpiryNotice(notice: { secretId: string; expiresAt: number; secondsBefore: number; sentAt: number }, announce?: Secret): Promise<boolean>;
   /** Enabled versions whose ephemeral expiry is at or before `now`. */
   findExpiredVersions(now: number, limit: number): Promise<{ secretId: string; region: string; revision: number }[]>;
 }

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createSecretChangeEvents } from '../../core/events/index.js';
 import type { SealedPayload, Secret, SecretFilter, SecretVersion, VersionPlan } from '../../core/secrets/index.js';
 import { AppError } from '../../shared/errors.js';
 import type { Storage } from '../index.js';
@@ -99,3 +100,12 @@ export const withCode = (code: AppError['code']) => (error: unknown) => {
 
 export const revisions = (versions: readonly { revision: number }[]): number[] => versions.map((version) => version.revision);
 export const oneToN = (n: number): number[] => Array.from({ length: n }, (_, index) => index + 1);
+
+/**
+ * Event ids the next secret changes take, in order, before fresh ones: a case queues an id
+ * the log already holds to make a change's event append fail inside its transaction.
+ */
+export const queuedEventIds: string[] = [];
+
+/** The core's derivation of events from secret changes, as main.ts wires it, on a fixed clock. */
+export const conformanceSecretEvents = createSecretChangeEvents({ clock: { nowMicros: () => 7_000_000 }, ids: () => queuedEventIds.shift() ?? randomUUID() });

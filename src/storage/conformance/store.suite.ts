@@ -3,6 +3,7 @@ import type { Storage } from '../index.js';
 import type { OpenedStorage } from './fixtures.js';
 import { auditCases } from './audit.cases.js';
 import { eventCases } from './event.cases.js';
+import { eventAtomicityCases } from './event-atomicity.cases.js';
 import { keyCases } from './key.cases.js';
 import { kmsCases } from './kms.cases.js';
 import { kvCases } from './kv.cases.js';
@@ -53,6 +54,7 @@ export const runStoreConformanceSuite = (name: string, open: () => Promise<Opene
     describe('audit trail', () => auditCases(storage));
     describe('console sessions', () => sessionCases(storage));
     describe('lifecycle events and webhooks', () => eventCases(storage));
+    describe('lifecycle events in the transaction of their change', () => eventAtomicityCases(storage));
     describe('rotation policies', () => rotationCases(storage));
     describe('root-key migration', () => rootCases(storage));
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/postgres.js';
-import { append, buildSecret, oneToN, withCode } from '../conformance/fixtures.js';
+import { append, buildSecret, conformanceSecretEvents, oneToN, withCode } from '../conformance/fixtures.js';
 import { runStoreConformanceSuite } from '../conformance/store.suite.js';
 import { openStorage, type Storage } from '../index.js';
 import { migrate } from '../sql/migrate.js';
@@ -11,7 +11,7 @@ import { openPostgresDriver, toPostgresPlaceholders } from './postgres-driver.js
 // No skip when PostgreSQL is down: creating the database throws, and the tests fail.
 runStoreConformanceSuite('postgres', async () => {
   const database = await createTestDatabase();
-  const storage = await openStorage({ kind: 'postgres', url: database.url });
+  const storage = await openStorage({ kind: 'postgres', url: database.url }, undefined, conformanceSecretEvents);
   return {
     storage,
     cleanup: async () => {

@@ -1,5 +1,6 @@
-import type { DeliveryState, EventFilter, EventStore, SecretEventInput, StoredEvent, Webhook } from '../../core/events/index.js';
-import { notFound } from '../../shared/errors.js';
+import type { DeliveryState, EventFilter, EventStore, EventToStore, StoredEvent, Webhook } from '../../core/events/index.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { appendEventsIn, EVENT_COLUMNS } from './event-append.js';
 import type { SqlDriver, SqlValue } from './sql-driver.js';
 import { fromWebhookRow, WEBHOOK_COLUMNS, webhookValues, type WebhookRow } from './webhook-rows.js';
 
@@ -17,8 +18,6 @@ interface EventRow {
   details: string | null;
 }
 
-const EVENT_COLUMNS = 'sequence, id, type, occurred_at, organization_id, project_id, region, secret_id, path, revision, details';
-
 const fromEventRow = (row: EventRow): StoredEvent => ({
   sequence: Number(row.sequence),
   id: row.id,
@@ -33,45 +32,19 @@ const fromEventRow = (row: EventRow): StoredEvent => ({
   ...(row.details === null ? {} : { details: JSON.parse(row.details) as StoredEvent['details'] }),
 });
 
-// Any constant of Coffer's own; held until commit by whoever appends an event.
-const EVENT_SEQUENCE_LOCK = 'SELECT pg_advisory_xact_lock(7311010)';
-
 const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
 
 /** The event log and webhook subscriptions over SQL, the same on both engines. */
 export class SqlEventStore implements EventStore {
   constructor(private readonly db: SqlDriver) {}
 
-  /**
-   * The sequence is allocated as MAX + 1 under a lock held until commit: PostgreSQL's
-   * advisory transaction lock, or SQLite's BEGIN IMMEDIATE. So events commit in sequence
-   * order, and a reader that sees N never later sees a new event below N. A SEQUENCE
-   * would hand out numbers at insert time and let a later number commit first, and a
-   * cursor past it would skip the earlier one for good. The lock serializes appends
-   * only, which are short transactions of their own.
-   */
-  async appendEvent(event: SecretEventInput & { id: string; occurredAt: number }): Promise<StoredEvent> {
-    return this.db.transaction(async (tx) => {
-      if (this.db.dialect === 'postgres') {
-        await tx.get(EVENT_SEQUENCE_LOCK);
-      }
-      const head = await tx.get<{ head: number | string | null }>('SELECT MAX(sequence) AS head FROM secret_events');
-      const sequence = Number(head?.head ?? 0) + 1;
-      await tx.run(`INSERT INTO secret_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-        sequence,
-        event.id,
-        event.type,
-        event.occurredAt,
-        event.organizationId,
-        event.projectId,
-        event.region,
-        event.secretId,
-        event.path,
-        event.revision ?? null,
-        event.details === undefined ? null : JSON.stringify(event.details),
-      ]);
-      return { ...event, sequence };
-    });
+  /** One event in a transaction of its own, for events no secret write carries (rotation outcomes). */
+  async appendEvent(event: EventToStore): Promise<StoredEvent> {
+    const [stored] = await this.db.transaction((tx) => appendEventsIn(tx, this.db.dialect, [event]));
+    if (!stored) {
+      throw new AppError('internal', 'an appended event was not stored');
+    }
+    return stored;
   }
 
   async listEvents(filter: EventFilter): Promise<StoredEvent[]> {

@@ -17,6 +17,7 @@ import { secretColumns, SECRET_ASSIGNMENTS, SECRET_PLACEHOLDERS, secretFromRow, 
 import * as versions from './secret-versions.js';
 import { findSecretsDueForExpiryNotice, recordExpiryNotice } from './expiry-notices.js';
 import { UniqueViolation, type SqlDriver, type SqlExecutor } from './sql-driver.js';
+import type { SecretChangeHook } from './event-append.js';
 
 type Mutation = (secret: Secret, versions: () => SecretVersion[]) => { secret: Secret; versions?: SecretVersion[] };
 
@@ -37,18 +38,29 @@ const writeTags = async (tx: SqlExecutor, secret: Secret): Promise<void> => {
 const sameTags = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((tag, index) => tag === b[index]);
 
+const LOCK_SECRET_IF_ANY = `SELECT ${secretColumns()} FROM secrets WHERE id = ? FOR UPDATE`;
+
+/** For stores whose writes make no events (tools, a restore). */
+const NO_CHANGE_HOOK: SecretChangeHook = async () => {};
+
 /**
  * SecretStore over SQL, identical on SQLite and PostgreSQL. Tags are mirrored in
- * `secret_tags` so that tag filters and tag listings stay plain, portable SQL.
+ * `secret_tags` so that tag filters and tag listings stay plain, portable SQL. Each
+ * write calls `onChange` last in its transaction, so what the hook writes (lifecycle
+ * events) commits or rolls back with the change.
  */
 export class SqlSecretStore implements SecretStore {
-  constructor(private readonly db: SqlDriver) {}
+  constructor(
+    private readonly db: SqlDriver,
+    private readonly onChange: SecretChangeHook = NO_CHANGE_HOOK,
+  ) {}
 
   async insertSecret(secret: Secret): Promise<void> {
     try {
       await this.db.transaction(async (tx) => {
         await tx.run(`INSERT INTO secrets (${secretColumns()}) VALUES (${SECRET_PLACEHOLDERS})`, secretValues(secret));
         await writeTags(tx, secret);
+        await this.onChange(tx, { kind: 'secret_inserted', secret });
       });
     } catch (error) {
       throw error instanceof UniqueViolation ? nameTaken(secret) : error;
@@ -119,6 +131,7 @@ export class SqlSecretStore implements SecretStore {
         for (const version of result.versions ?? []) {
           await writeVersion(tx, id, version);
         }
+        await this.onChange(tx, { kind: 'secret_updated', before: current, after: next, versionsBefore: loaded ?? [], versionsChanged: result.versions ?? [] });
         return next;
       });
     } catch (error) {
@@ -129,7 +142,7 @@ export class SqlSecretStore implements SecretStore {
   async purgeSecret(id: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       // Locked first, like every other writer, so a concurrent append cannot deadlock with us.
-      const locked = await tx.get<{ id: string }>('SELECT id FROM secrets WHERE id = ? FOR UPDATE', [id]);
+      const locked = await tx.get<SecretRow>(LOCK_SECRET_IF_ANY, [id]);
       if (!locked) {
         return;
       }
@@ -138,11 +151,12 @@ export class SqlSecretStore implements SecretStore {
       await tx.run('DELETE FROM secret_tags WHERE secret_id = ?', [id]);
       await tx.run('DELETE FROM secret_expiry_notices WHERE secret_id = ?', [id]);
       await tx.run('DELETE FROM secrets WHERE id = ?', [id]);
+      await this.onChange(tx, { kind: 'secret_purged', secret: secretFromRow(locked) });
     });
   }
 
   appendVersion(region: string, secretId: string, build: (secret: Secret, revision: number) => VersionPlan) {
-    return versions.appendVersion(this.db, region, secretId, build);
+    return versions.appendVersion(this.db, this.onChange, region, secretId, build);
   }
 
   getVersion(secretId: string, selector: RevisionSelector): Promise<SecretVersion | null> {
@@ -161,7 +175,7 @@ export class SqlSecretStore implements SecretStore {
   }
 
   updateVersion(secretId: string, revision: number, mutate: (version: SecretVersion, secret: Secret) => SecretVersion) {
-    return versions.updateVersion(this.db, secretId, revision, mutate);
+    return versions.updateVersion(this.db, this.onChange, secretId, revision, mutate);
   }
 
   erasePayload(secretId: string, revision: number, deletedAt: number): Promise<void> {
@@ -196,8 +210,8 @@ export class SqlSecretStore implements SecretStore {
     return findSecretsDueForExpiryNotice(this.db, window, secondsBefore, limit);
   }
 
-  recordExpiryNotice(notice: { secretId: string; expiresAt: number; secondsBefore: number; sentAt: number }): Promise<boolean> {
-    return recordExpiryNotice(this.db, notice);
+  recordExpiryNotice(notice: { secretId: string; expiresAt: number; secondsBefore: number; sentAt: number }, announce?: Secret): Promise<boolean> {
+    return recordExpiryNotice(this.db, notice, announce === undefined ? null : { secret: announce, onChange: this.onChange });
   }
 
   findExpiredVersions(now: number, limit: number): Promise<{ secretId: string; region: string; revision: number }[]> {

@@ -4,6 +4,7 @@ import { lockSecret, lockVersion, writeVersion } from './secret-locks.js';
 import { joinedVersionByPathSql, joinedVersionSql, revisionSql, versionFromJoinedRow, type JoinedRow } from './secret-queries.js';
 import { placeholders, secretFromRow, sealedFromRow, versionColumns, versionFromRow, versionValues, type VersionRow } from './secret-rows.js';
 import { asBuffer, UniqueViolation, type SqlDriver } from './sql-driver.js';
+import type { SecretChangeHook } from './event-append.js';
 
 const INSERT_VERSION = `INSERT INTO secret_versions (${versionColumns()}, dek_id, kek_id, wrapped_dek, ciphertext) VALUES (${placeholders(18)})`;
 const DISABLE_PREVIOUS =
@@ -11,6 +12,7 @@ const DISABLE_PREVIOUS =
 
 export const appendVersion = async (
   db: SqlDriver,
+  onChange: SecretChangeHook,
   region: string,
   secretId: string,
   build: (secret: Secret, revision: number) => VersionPlan,
@@ -39,7 +41,9 @@ export const appendVersion = async (
         expiresAt,
         secretId,
       ]);
-      return { secret: { ...secret, versionCount: revision, kvMetadata, expiresAt }, version };
+      const appended = { secret: { ...secret, versionCount: revision, kvMetadata, expiresAt }, version };
+      await onChange(tx, { kind: 'version_appended', ...appended });
+      return appended;
     });
   } catch (error) {
     // Under the lock a revision cannot be taken twice; if it was, the lock failed.
@@ -94,6 +98,7 @@ export const readVersionWithPayloadAt = async (
 
 export const updateVersion = (
   db: SqlDriver,
+  onChange: SecretChangeHook,
   secretId: string,
   revision: number,
   mutate: (version: SecretVersion, secret: Secret) => SecretVersion,
@@ -107,6 +112,7 @@ export const updateVersion = (
         throw new AppError('internal', 'a version was written back under another revision');
       }
       await writeVersion(tx, secretId, next);
+      await onChange(tx, { kind: 'version_updated', secret, before: current, after: next });
     }
     return next;
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AppError } from '../../shared/errors.js';
-import { append, buildSecret, withCode } from '../conformance/fixtures.js';
+import { append, buildSecret, conformanceSecretEvents, withCode } from '../conformance/fixtures.js';
 import { runStoreConformanceSuite } from '../conformance/store.suite.js';
 import { openStorage } from '../index.js';
 import { migrate } from '../sql/migrate.js';
@@ -24,7 +24,7 @@ after(() => {
 });
 
 runStoreConformanceSuite('sqlite', async () => {
-  const storage = await openStorage({ kind: 'sqlite', dataDir: freshDir() });
+  const storage = await openStorage({ kind: 'sqlite', dataDir: freshDir() }, undefined, conformanceSecretEvents);
   return { storage, cleanup: () => storage.close() };
 });
 
