@@ -1,6 +1,6 @@
 export { EVENT_TYPES, discardEvents } from './event-types.js';
 export type { EventType, EventPublisher, EventToStore, SecretEventInput } from './event-types.js';
-export { createSecretChangeEvents, eventsOfSecretChange, type SecretChangeEvents } from './secret-change-events.js';
+export { createSecretChangeEvents, eventOf, eventsOfSecretChange, type SecretChangeEvents } from './secret-change-events.js';
 export type { StoredEvent, EventFilter, Webhook, DeliveryState } from './event-model.js';
 export type { EventStore } from './event-store.js';
 export { eventToJson, type EventJson } from './event-json.js';

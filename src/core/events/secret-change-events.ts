@@ -36,7 +36,8 @@ const versionEventOf = (before: SecretVersion | undefined, after: SecretVersion)
   return null;
 };
 
-const eventOf = (type: EventType, secret: Secret, extra: Pick<SecretEventInput, 'revision' | 'details'> = {}): SecretEventInput => ({
+/** An event about a secret, addressed the way every subscriber filters (project, path). */
+export const eventOf = (type: EventType, secret: Secret, extra: Pick<SecretEventInput, 'revision' | 'details'> = {}): SecretEventInput => ({
   type,
   organizationId: secret.organizationId,
   projectId: secret.projectId,

@@ -1,7 +1,6 @@
 import { MICROS_PER_SECOND, type Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import type { EventPublisher } from '../events/event-types.js';
-import { fullSecretPath } from '../iam/index.js';
+import { eventOf, type EventPublisher } from '../events/index.js';
 import type { Secret, SecretStore } from '../secrets/index.js';
 import { failed, type AttemptOutcome } from './attempt-outcome.js';
 import { newRotationId, notRotatable, type createAttemptRunner } from './rotation-attempt.js';
@@ -40,16 +39,7 @@ const leaseSeconds = (record: RotationRecord): number => (record.method.type ===
 export const createRotationRunner = ({ store, secrets, attempts, signing, publisher, clock, logger }: RunnerDeps) => {
   const publish = async (secret: Secret, type: 'secret.rotated' | 'secret.rotation_failed', revision: number | null, details: Record<string, string | number | boolean | null>) => {
     try {
-      await publisher.publish({
-        type,
-        organizationId: secret.organizationId,
-        projectId: secret.projectId,
-        region: secret.region,
-        secretId: secret.id,
-        path: fullSecretPath(secret.path, secret.name),
-        ...(revision === null ? {} : { revision }),
-        details,
-      });
+      await publisher.publish(eventOf(type, secret, { ...(revision === null ? {} : { revision }), details }));
     } catch (error) {
       // The rotation itself is recorded in the store; a lost notification must not undo it.
       logger.error({ err: error, secretId: secret.id, type }, 'publishing a rotation event failed');
