@@ -13,6 +13,7 @@ import { AppError, alreadyExists } from '../../shared/errors.js';
 import type { Page, PageRequest } from '../../shared/paging.js';
 import { lockSecret, lockVersions, writeVersion } from './secret-locks.js';
 import { listAllSecrets, listDistinct, listSecrets, listVersions } from './secret-listing.js';
+import { livePathMatch } from './secret-queries.js';
 import { secretColumns, SECRET_ASSIGNMENTS, SECRET_PLACEHOLDERS, secretFromRow, secretValues, type SecretRow } from './secret-rows.js';
 import * as versions from './secret-versions.js';
 import { findSecretsDueForExpiryNotice, recordExpiryNotice } from './expiry-notices.js';
@@ -74,8 +75,7 @@ export class SqlSecretStore implements SecretStore {
 
   async findActiveSecretByPath(region: string, projectId: string, path: string, name: string): Promise<Secret | null> {
     const row = await this.db.get<SecretRow>(
-      `SELECT ${secretColumns()} FROM secrets
-       WHERE region = ? AND project_id = ? AND path = ? AND name = ? AND deletion_requested_at IS NULL`,
+      `SELECT ${secretColumns()} FROM secrets WHERE ${livePathMatch('', this.db.dialect)}`,
       [region, projectId, path, name],
     );
     return row ? secretFromRow(row) : null;

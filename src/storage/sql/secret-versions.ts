@@ -3,7 +3,7 @@ import { AppError } from '../../shared/errors.js';
 import { lockSecret, lockVersion, writeVersion } from './secret-locks.js';
 import { joinedVersionByPathSql, joinedVersionSql, revisionSql, versionFromJoinedRow, type JoinedRow } from './secret-queries.js';
 import { placeholders, secretFromRow, sealedFromRow, versionColumns, versionFromRow, versionValues, type VersionRow } from './secret-rows.js';
-import { asBuffer, UniqueViolation, type SqlDriver } from './sql-driver.js';
+import { asBuffer, UniqueViolation, type SqlDialect, type SqlDriver } from './sql-driver.js';
 import type { SecretChangeHook } from './event-append.js';
 
 const INSERT_VERSION = `INSERT INTO secret_versions (${versionColumns()}, dek_id, kek_id, wrapped_dek, ciphertext) VALUES (${placeholders(18)})`;
@@ -77,9 +77,12 @@ export const readVersionWithPayload = async (
   return row ? { secret: secretFromRow(row), version: versionFromJoinedRow(row), sealed: sealedFromRow(row) } : null;
 };
 
-const BY_PATH_LATEST = joinedVersionByPathSql(revisionSql('latest').clause);
-const BY_PATH_LATEST_ENABLED = joinedVersionByPathSql(revisionSql('latest_enabled').clause);
-const BY_PATH_REVISION = joinedVersionByPathSql(revisionSql(1).clause);
+const byPathStatements = (dialect: SqlDialect) => ({
+  latest: joinedVersionByPathSql(revisionSql('latest').clause, dialect),
+  latestEnabled: joinedVersionByPathSql(revisionSql('latest_enabled').clause, dialect),
+  revision: joinedVersionByPathSql(revisionSql(1).clause, dialect),
+});
+const BY_PATH = { sqlite: byPathStatements('sqlite'), postgres: byPathStatements('postgres') };
 
 export const readVersionWithPayloadAt = async (
   db: SqlDriver,
@@ -87,12 +90,13 @@ export const readVersionWithPayloadAt = async (
   selector: RevisionSelector,
 ): Promise<VersionWithPayload | null> => {
   const where = [location.region, location.projectId, location.path, location.name];
+  const statements = BY_PATH[db.dialect];
   const row =
     selector === 'latest'
-      ? await db.get<JoinedRow>(BY_PATH_LATEST, where)
+      ? await db.get<JoinedRow>(statements.latest, where)
       : selector === 'latest_enabled'
-        ? await db.get<JoinedRow>(BY_PATH_LATEST_ENABLED, where)
-        : await db.get<JoinedRow>(BY_PATH_REVISION, [...where, selector]);
+        ? await db.get<JoinedRow>(statements.latestEnabled, where)
+        : await db.get<JoinedRow>(statements.revision, [...where, selector]);
   return row ? { secret: secretFromRow(row), version: versionFromJoinedRow(row), sealed: sealedFromRow(row) } : null;
 };
 
