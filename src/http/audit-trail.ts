@@ -5,27 +5,13 @@ import { openGate, takeGate } from './audit-gate.js';
 import { actorIfAny, tokenOf } from './auth.js';
 import { PROBE_PATHS } from './observability/index.js';
 import { ovhUnavailableBody } from './ovh/errors.js';
+import { wireApiOf } from './wire-api.js';
 
 const REFUSAL = 'the audit trail cannot record this request, so it was not served';
 
-/** Which wire API a URL belongs to, by its prefix. */
-const apiOf = (url: string): string => {
-  if (url.startsWith('/secret-manager/')) {
-    return 'scaleway';
-  }
-  if (url.startsWith('/v1/')) {
-    return 'vault';
-  }
-  const ovh = /^\/api\/[^/]+\/(v1|v2)\//.exec(url);
-  if (ovh) {
-    return ovh[1] === 'v1' ? 'ovh-vault' : 'ovh';
-  }
-  return /^\/([a-z-]+)\//.exec(url)?.[1] ?? 'other';
-};
-
 /** A 503 in the shape of the API the request was for. */
 const refusalFor = (request: FastifyRequest): { status: number; body: string } => {
-  const api = apiOf(request.url);
+  const api = wireApiOf(request.url);
   if (api === 'ovh') {
     return { status: 503, body: ovhUnavailableBody(request.id, REFUSAL) };
   }
@@ -51,7 +37,7 @@ const entryOf = (request: FastifyRequest, status: number, errorType: string | un
   const revision = note?.revision ?? text(params.revision, 32) ?? text(query.version, 32);
   return {
     requestId: request.id,
-    api: apiOf(request.url),
+    api: wireApiOf(request.url),
     operation: `${request.method} ${request.routeOptions.url ?? '(no route)'}`,
     action: note?.action ?? null,
     actorAccessKey: actor?.accessKey ?? null,

@@ -1,26 +1,29 @@
 import type { FastifyInstance } from 'fastify';
+import { wireApiOf } from '../wire-api.js';
 import type { CofferMetrics } from './coffer-metrics.js';
 
 /** Paths of the operator's probes: not an API, and never in the audit trail. */
 export const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/livez', '/readyz', '/metrics']);
 
-/** Which API a request was for, from its URL's prefix: a closed set of label values. */
+const LABELLED_APIS: ReadonlySet<string> = new Set(['scaleway', 'vault', 'coffer', 'iam', 'key-manager', 'account']);
+
+/**
+ * Which API a request was for, as a closed set of label values: the audit trail's wire
+ * API, with OVHcloud's two surfaces as one and the console's pages and session apart.
+ */
 export const apiLabel = (url: string): string => {
-  if (url.startsWith('/secret-manager/')) {
-    return 'scaleway';
-  }
-  if (url.startsWith('/v1/') || url === '/v1') {
-    return 'vault';
-  }
-  if (url.startsWith('/api/')) {
-    return 'ovh';
-  }
   if (url.startsWith('/coffer/v1/session') || url === '/console' || url.startsWith('/console/')) {
     return 'console';
   }
-  const first = /^\/([a-z-]+)\//.exec(url)?.[1];
-  if (first === 'coffer' || first === 'iam' || first === 'key-manager' || first === 'account') {
-    return first;
+  if (url === '/v1') {
+    return 'vault';
+  }
+  const api = wireApiOf(url);
+  if (api === 'ovh' || api === 'ovh-vault') {
+    return 'ovh';
+  }
+  if (LABELLED_APIS.has(api)) {
+    return api;
   }
   return PROBE_PATHS.has(url.split('?')[0] ?? '') ? 'probe' : 'other';
 };
